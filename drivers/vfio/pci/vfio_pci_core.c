@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio_pci_core: the VFIO device model of a PCI function, as a library that
+ * thin PCI drivers register their devices to.
+ */
+
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include "vfio_pci_private.h"
+
+/*
+ * DOC: using the library
+ *
+ * A driver describes its devices with &struct vfio_device_ops whose
+ * callbacks are the vfio_pci_core_*() functions below, except where it
+ * must do something else, and with &struct vfio_pci_settings. Its probe
+ * calls vfio_pci_core_probe() and its remove vfio_pci_core_remove(). A
+ * driver that needs to act between allocation and registration uses
+ * vfio_alloc_device(), vfio_pci_core_register_device(),
+ * vfio_pci_core_unregister_device() and vfio_put_device() itself.
+ */
+
+/**
+ * vfio_pci_core_init_dev() - &vfio_device_ops.init of a core device
+ * @core_vdev: the device embedded in a &struct vfio_pci_core_device, whose
+ *	&vfio_device.dev is a PCI device
+ *
+ * Called by vfio_alloc_device(); a driver that needs its own init calls
+ * this first.
+ *
+ * Return: 0.
+ */
+int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+
+	vdev->pdev = to_pci_dev(core_vdev->dev);
+	mutex_init(&vdev->cfg_lock);
+	mutex_init(&vdev->bar_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_init_dev);
+
+/**
+ * vfio_pci_core_release_dev() - &vfio_device_ops.release of a core device
+ * @core_vdev: the device, after its last reference is gone
+ *
+ * Undoes vfio_pci_core_init_dev(). The VFIO core frees the memory.
+ */
+void vfio_pci_core_release_dev(struct vfio_device *core_vdev)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+
+	mutex_destroy(&vdev->bar_lock);
+	mutex_destroy(&vdev->cfg_lock);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_release_dev);
+
+/**
+ * vfio_pci_core_register_device() - offer a device to VFIO userspace
+ * @vdev: a device allocated with vfio_alloc_device() and initialized by
+ *	vfio_pci_core_init_dev()
+ *
+ * Makes the device reachable through its VFIO group and, with
+ * CONFIG_VFIO_DEVICE_CDEV, through /dev/vfio/devices/vfioX. Bridges are
+ * refused: their config space routes other devices' traffic.
+ *
+ * Return: 0, or -errno; on error nothing was registered and the caller
+ * still owns its reference to @vdev.
+ */
+int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+
+	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL) {
+		pci_info(pdev, "vfio: header type %u is not a normal function\n",
+			 pdev->hdr_type);
+		return -EINVAL;
+	}
+	return vfio_register_group_dev(&vdev->vdev);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_register_device);
+
+/**
+ * vfio_pci_core_unregister_device() - withdraw a device from userspace
+ * @vdev: a device registered with vfio_pci_core_register_device()
+ *
+ * Waits until userspace has closed every file of the device. The caller
+ * then drops its reference with vfio_put_device().
+ */
+void vfio_pci_core_unregister_device(struct vfio_pci_core_device *vdev)
+{
+	vfio_unregister_group_dev(&vdev->vdev);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_unregister_device);
+
+/**
+ * vfio_pci_core_probe() - allocate, set up and register a core device
+ * @pdev: the PCI device being probed
+ * @size: size of the driver's device structure, whose first member is a
+ *	&struct vfio_pci_core_device
+ * @ops: the driver's VFIO callbacks; @ops->init must call
+ *	vfio_pci_core_init_dev()
+ * @settings: the driver's choices for this device, copied
+ *
+ * For a driver's &pci_driver.probe. The device becomes the PCI device's
+ * driver data; the driver's remove calls vfio_pci_core_remove().
+ *
+ * Return: the new device, or an ERR_PTR(); on error nothing is left to undo.
+ */
+struct vfio_pci_core_device *
+vfio_pci_core_probe(struct pci_dev *pdev, size_t size,
+		    const struct vfio_device_ops *ops,
+		    const struct vfio_pci_settings *settings)
+{
+	struct vfio_pci_core_device *vdev;
+	struct vfio_device *core_vdev;
+	int ret;
+
+	if (size < sizeof(*vdev))
+		return ERR_PTR(-EINVAL);
+	core_vdev = _vfio_alloc_device(size, &pdev->dev, ops);
+	if (IS_ERR(core_vdev))
+		return ERR_CAST(core_vdev);
+	vdev = to_vfio_pci_core(core_vdev);
+	vdev->settings = *settings;
+	pci_set_drvdata(pdev, vdev);
+
+	ret = vfio_pci_core_register_device(vdev);
+	if (ret)
+		goto err_put_device;
+	return vdev;
+
+err_put_device:
+	pci_set_drvdata(pdev, NULL);
+	vfio_put_device(core_vdev);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_probe);
+
+/**
+ * vfio_pci_core_remove() - undo vfio_pci_core_probe()
+ * @pdev: a PCI device probed with vfio_pci_core_probe()
+ *
+ * For a driver's &pci_driver.remove. Waits until userspace has closed the
+ * device, then drops the driver's reference.
+ */
+void vfio_pci_core_remove(struct pci_dev *pdev)
+{
+	struct vfio_pci_core_device *vdev = pci_get_drvdata(pdev);
+
+	vfio_pci_core_unregister_device(vdev);
+	pci_set_drvdata(pdev, NULL);
+	vfio_put_device(&vdev->vdev);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_remove);
+
+/**
+ * vfio_pci_core_open_device() - &vfio_device_ops.open_device
+ * @core_vdev: the device, opened for the first time since its last close
+ *
+ * Enables the device, remembers its config state for the close, and builds
+ * the config space that userspace will see.
+ *
+ * Return: 0, or -errno with the device left as it was.
+ */
+int vfio_pci_core_open_device(struct vfio_device *core_vdev)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	struct pci_dev *pdev = vdev->pdev;
+	int ret;
+
+	ret = pci_enable_device(pdev);
+	if (ret)
+		return ret;
+	pci_save_state(pdev);
+	vdev->saved_state = pci_store_saved_state(pdev);
+	if (!vdev->saved_state)
+		pci_dbg(pdev, "vfio: no config state saved for the close\n");
+	ret = vfio_pci_config_open(vdev);
+	if (ret)
+		goto err_free_state;
+	return 0;
+
+err_free_state:
+	kfree(vdev->saved_state);
+	vdev->saved_state = NULL;
+	pci_disable_device(pdev);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_open_device);
+
+/**
+ * vfio_pci_core_close_device() - &vfio_device_ops.close_device
+ * @core_vdev: the device, closed by its last user
+ *
+ * Stops the device's DMA, resets it when it can be reset without touching
+ * other devices, and puts back the config state it had when opened.
+ */
+void vfio_pci_core_close_device(struct vfio_device *core_vdev)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	struct pci_dev *pdev = vdev->pdev;
+	int ret;
+
+	vfio_pci_bars_unmap(vdev);
+	vfio_pci_config_close(vdev);
+	pci_clear_master(pdev);
+	pci_disable_device(pdev);
+	/* Best effort until device sets arrive: a busy device stays as is. */
+	ret = pci_try_reset_function(pdev);
+	if (ret && ret != -ENOTTY)
+		pci_dbg(pdev, "vfio: no reset on close (%d)\n", ret);
+	if (!pci_load_and_free_saved_state(pdev, &vdev->saved_state))
+		pci_restore_state(pdev);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_close_device);
+
+/**
+ * vfio_pci_core_ioctl() - &vfio_device_ops.ioctl
+ * @core_vdev: an open device
+ * @cmd: the ioctl number
+ * @arg: its user pointer
+ *
+ * Return: the ioctl's result, -ENOTTY for an ioctl the core does not know.
+ */
+long vfio_pci_core_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_INFO:
+		return vfio_pci_ioctl_get_info(vdev, uarg);
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return vfio_pci_ioctl_get_region_info(vdev, uarg);
+	case VFIO_DEVICE_GET_IRQ_INFO:
+		return vfio_pci_ioctl_get_irq_info(vdev, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl);
+
+static ssize_t core_rw(struct vfio_pci_core_device *vdev, char __user *buf,
+		       size_t count, loff_t *ppos, bool write)
+{
+	unsigned int index = vfio_pci_offset_to_index(*ppos);
+	loff_t pos = *ppos & VFIO_PCI_OFFSET_MASK;
+	ssize_t ret;
+
+	switch (index) {
+	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
+		ret = vfio_pci_bar_rw(vdev, index, buf, count, pos, write);
+		break;
+	case VFIO_PCI_ROM_REGION_INDEX:
+		ret = write ? -EINVAL : vfio_pci_rom_read(vdev, buf, count, pos);
+		break;
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		ret = vfio_pci_config_rw(vdev, buf, count, pos, write);
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+	if (ret > 0)
+		*ppos += ret;
+	return ret;
+}
+
+/**
+ * vfio_pci_core_read() - &vfio_device_ops.read
+ * @core_vdev: an open device
+ * @buf: user buffer
+ * @count: bytes wanted
+ * @ppos: region offset, as given by VFIO_DEVICE_GET_REGION_INFO, plus the
+ *	position in the region; advanced by what was read
+ *
+ * Return: bytes read, or -errno when nothing was read.
+ */
+ssize_t vfio_pci_core_read(struct vfio_device *core_vdev, char __user *buf,
+			   size_t count, loff_t *ppos)
+{
+	return core_rw(to_vfio_pci_core(core_vdev), buf, count, ppos, false);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_read);
+
+/**
+ * vfio_pci_core_write() - &vfio_device_ops.write
+ * @core_vdev: an open device
+ * @buf: user buffer
+ * @count: bytes to write
+ * @ppos: region offset plus position, advanced by what was written
+ *
+ * Return: bytes written, or -errno when nothing was written.
+ */
+ssize_t vfio_pci_core_write(struct vfio_device *core_vdev,
+			    const char __user *buf, size_t count, loff_t *ppos)
+{
+	return core_rw(to_vfio_pci_core(core_vdev), (char __user *)buf, count,
+		       ppos, true);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_write);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("VFIO PCI core: the device model of a PCI function as a library");

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The information ioctls: what a device has, as userspace is told it.
+ */
+
+#include <linux/bitfield.h>
+#include <linux/uaccess.h>
+
+#include "vfio_pci_private.h"
+
+/*
+ * Copy the fixed part of an info structure in from userspace and check its
+ * argsz. Each ioctl has its own minimal size: userspace built against an
+ * older header passes less, and must still be served.
+ */
+static int info_copy_in(void *info, void __user *arg, size_t minsz)
+{
+	struct {
+		__u32 argsz;
+	} *hdr = info;
+
+	if (copy_from_user(info, arg, minsz))
+		return -EFAULT;
+	return hdr->argsz < minsz ? -EINVAL : 0;
+}
+
+long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
+			     void __user *arg)
+{
+	size_t minsz = offsetofend(struct vfio_device_info, num_irqs);
+	struct vfio_device_info info;
+	int ret;
+
+	ret = info_copy_in(&info, arg, minsz);
+	if (ret)
+		return ret;
+	info.flags = VFIO_DEVICE_FLAGS_PCI;
+	info.num_regions = VFIO_PCI_NUM_REGIONS;
+	info.num_irqs = VFIO_PCI_NUM_IRQS;
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+/* What a BAR offers: nothing when absent or the upper half of a 64-bit BAR. */
+static void bar_region_info(struct vfio_pci_core_device *vdev,
+			    struct vfio_region_info *info)
+{
+	info->size = pci_resource_len(vdev->pdev, info->index);
+	info->flags = info->size ?
+		      VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE : 0;
+}
+
+long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
+				    void __user *arg)
+{
+	size_t minsz = offsetofend(struct vfio_region_info, offset);
+	struct pci_dev *pdev = vdev->pdev;
+	struct vfio_region_info info;
+	int ret;
+
+	ret = info_copy_in(&info, arg, minsz);
+	if (ret)
+		return ret;
+
+	switch (info.index) {
+	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
+		bar_region_info(vdev, &info);
+		break;
+	case VFIO_PCI_ROM_REGION_INDEX:
+		info.size = pci_resource_len(pdev, PCI_ROM_RESOURCE);
+		info.flags = info.size ? VFIO_REGION_INFO_FLAG_READ : 0;
+		break;
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		info.size = pdev->cfg_size;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+		break;
+	case VFIO_PCI_VGA_REGION_INDEX:
+		/* The legacy VGA region is not offered by this version. */
+		info.size = 0;
+		info.flags = 0;
+		break;
+	default:
+		return -EINVAL;
+	}
+	info.offset = vfio_pci_index_to_offset(info.index);
+	info.cap_offset = 0;
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+/* Vectors the MSI capability can ask for: 1 << Multiple Message Capable. */
+static u32 msi_vector_count(struct pci_dev *pdev)
+{
+	u16 flags;
+
+	if (!pdev->msi_cap)
+		return 0;
+	if (pci_read_config_word(pdev, pdev->msi_cap + PCI_MSI_FLAGS, &flags))
+		return 0;
+	return 1U << FIELD_GET(PCI_MSI_FLAGS_QMASK, flags);
+}
+
+static void irq_info_fill(struct vfio_pci_core_device *vdev,
+			  struct vfio_irq_info *info)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	int n;
+
+	info->flags = VFIO_IRQ_INFO_EVENTFD;
+	switch (info->index) {
+	case VFIO_PCI_INTX_IRQ_INDEX:
+		info->count = vfio_pci_has_intx(pdev) ? 1 : 0;
+		info->flags |= VFIO_IRQ_INFO_MASKABLE |
+			       VFIO_IRQ_INFO_AUTOMASKED;
+		break;
+	case VFIO_PCI_MSI_IRQ_INDEX:
+		info->count = msi_vector_count(pdev);
+		info->flags |= VFIO_IRQ_INFO_NORESIZE;
+		break;
+	case VFIO_PCI_MSIX_IRQ_INDEX:
+		n = pdev->msix_cap ? pci_msix_vec_count(pdev) : 0;
+		info->count = n > 0 ? n : 0;
+		info->flags |= VFIO_IRQ_INFO_NORESIZE;
+		break;
+	case VFIO_PCI_ERR_IRQ_INDEX:
+		info->count = pci_is_pcie(pdev) ? 1 : 0;
+		break;
+	default:
+		info->count = 1;	/* VFIO_PCI_REQ_IRQ_INDEX */
+		break;
+	}
+}
+
+long vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
+				 void __user *arg)
+{
+	size_t minsz = offsetofend(struct vfio_irq_info, count);
+	struct vfio_irq_info info;
+	int ret;
+
+	ret = info_copy_in(&info, arg, minsz);
+	if (ret)
+		return ret;
+	if (info.index >= VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+	irq_info_fill(vdev, &info);
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Library interface of vfio_pci_core for the PCI drivers in this folder.
+ */
+#ifndef VFIO_PCI_PRIVATE_H
+#define VFIO_PCI_PRIVATE_H
+
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/types.h>
+#include <linux/vfio.h>
+
+/*
+ * DOC: lock order
+ *
+ * Taken outermost first; a lock is never taken while one below it is held:
+ *
+ * 1. &vfio_device_set.lock, owned by the VFIO core, held around
+ *    open_device() and close_device().
+ * 2. &vfio_pci_core_device.cfg_lock, the virtual config space.
+ * 3. &vfio_pci_core_device.bar_lock, the lazily created BAR mappings.
+ *
+ * cfg_lock and bar_lock are never held together today; the order above is
+ * the one to keep when a path needs both.
+ */
+
+/*
+ * A region's index lives in the high bits of the device fd offset, the
+ * position inside the region in the low bits. Userspace learns the base of
+ * each region from VFIO_DEVICE_GET_REGION_INFO and must not assume this.
+ */
+#define VFIO_PCI_OFFSET_SHIFT	40
+#define VFIO_PCI_OFFSET_MASK	((1ULL << VFIO_PCI_OFFSET_SHIFT) - 1)
+
+static inline unsigned int vfio_pci_offset_to_index(loff_t off)
+{
+	return off >> VFIO_PCI_OFFSET_SHIFT;
+}
+
+static inline u64 vfio_pci_index_to_offset(unsigned int index)
+{
+	return (u64)index << VFIO_PCI_OFFSET_SHIFT;
+}
+
+/**
+ * struct vfio_pci_settings - per-device choices of the driver that binds it
+ * @nointxmask: never rely on the device's INTx-disable bit
+ * @disable_vga: do not expose the legacy VGA region
+ * @disable_idle_d3: keep an unused device in D0
+ *
+ * vfio_pci fills these from its module parameters; a vendor driver picks
+ * its own, so no driver inherits another's global state.
+ */
+struct vfio_pci_settings {
+	bool nointxmask;
+	bool disable_vga;
+	bool disable_idle_d3;
+};
+
+/**
+ * struct vfio_pci_cfg_hw - how the config-space emulation reaches a device
+ * @read: read @len (1, 2 or 4) bytes at @off into @val; 0 or -errno
+ * @write: write the low @len bytes of @val at @off; 0 or -errno
+ *
+ * A real device uses the PCI core's user config accessors; the KUnit
+ * suites plug in a config image held in memory.
+ */
+struct vfio_pci_cfg_hw {
+	int (*read)(void *priv, unsigned int off, unsigned int len, u32 *val);
+	int (*write)(void *priv, unsigned int off, unsigned int len, u32 val);
+};
+
+/**
+ * struct vfio_pci_vconfig - the config space that userspace sees
+ * @image: virtual copy of config space, @size bytes, little endian; holds
+ *	the values of every virtualized field
+ * @size: 256 for conventional PCI, 4096 with extended config space
+ * @bar_mask: per BAR dword, the address bits userspace may write; zero for
+ *	an unimplemented BAR and for the upper half of a 64-bit BAR of
+ *	less than 4 GiB
+ * @bar_fixed: per BAR dword, the read-only type bits (IO, 64-bit,
+ *	prefetchable)
+ * @rom_mask: writable bits of the expansion ROM BAR, zero without a ROM
+ * @hw: accessors of the device behind this view
+ * @hw_priv: argument for @hw
+ */
+struct vfio_pci_vconfig {
+	u8 *image;
+	unsigned int size;
+	u32 bar_mask[PCI_STD_NUM_BARS];
+	u32 bar_fixed[PCI_STD_NUM_BARS];
+	u32 rom_mask;
+	const struct vfio_pci_cfg_hw *hw;
+	void *hw_priv;
+};
+
+/**
+ * struct vfio_pci_core_device - a PCI device driven through VFIO
+ * @vdev: the VFIO core's device; drivers embed this whole structure
+ * @pdev: the PCI device, set by vfio_pci_core_init_dev()
+ * @settings: choices of the binding driver, set before registration
+ * @cfg_lock: serializes access to @vconfig
+ * @vconfig: the virtual config space, valid while the device is open
+ * @bar_lock: serializes creation and teardown of @barmap
+ * @barmap: kernel mappings of the BARs, made on first access through the
+ *	device fd and released when the device closes
+ * @saved_state: config state of the device when it was opened, put back
+ *	when it closes
+ */
+struct vfio_pci_core_device {
+	struct vfio_device vdev;
+	struct pci_dev *pdev;
+	struct vfio_pci_settings settings;
+	struct mutex cfg_lock;		/* protects vconfig */
+	struct vfio_pci_vconfig vconfig;
+	struct mutex bar_lock;		/* protects barmap, ROM decode */
+	void __iomem *barmap[PCI_STD_NUM_BARS];
+	struct pci_saved_state *saved_state;
+};
+
+/**
+ * vfio_pci_chunk_len() - size of the next access of a user transfer
+ * @pos: position in the region
+ * @left: bytes still to transfer
+ *
+ * Device registers are accessed with naturally aligned 1, 2 or 4 byte
+ * operations; a transfer is cut into the largest such pieces.
+ *
+ * Return: 4, 2 or 1.
+ */
+static inline unsigned int vfio_pci_chunk_len(loff_t pos, size_t left)
+{
+	if (left >= 4 && !(pos & 3))
+		return 4;
+	if (left >= 2 && !(pos & 1))
+		return 2;
+	return 1;
+}
+
+/* INTx is offered when the device has a pin and the platform routed it. */
+static inline bool vfio_pci_has_intx(struct pci_dev *pdev)
+{
+	return pdev->pin && pdev->irq;
+}
+
+static inline struct vfio_pci_core_device *
+to_vfio_pci_core(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct vfio_pci_core_device, vdev);
+}
+
+/* Library: lifecycle and vfio_device_ops callbacks (vfio_pci_core.c) */
+int vfio_pci_core_init_dev(struct vfio_device *vdev);
+void vfio_pci_core_release_dev(struct vfio_device *vdev);
+struct vfio_pci_core_device *
+vfio_pci_core_probe(struct pci_dev *pdev, size_t size,
+		    const struct vfio_device_ops *ops,
+		    const struct vfio_pci_settings *settings);
+void vfio_pci_core_remove(struct pci_dev *pdev);
+int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev);
+void vfio_pci_core_unregister_device(struct vfio_pci_core_device *vdev);
+int vfio_pci_core_open_device(struct vfio_device *vdev);
+void vfio_pci_core_close_device(struct vfio_device *vdev);
+long vfio_pci_core_ioctl(struct vfio_device *vdev, unsigned int cmd,
+			 unsigned long arg);
+ssize_t vfio_pci_core_read(struct vfio_device *vdev, char __user *buf,
+			   size_t count, loff_t *ppos);
+ssize_t vfio_pci_core_write(struct vfio_device *vdev, const char __user *buf,
+			    size_t count, loff_t *ppos);
+
+/* Device information ioctls (vfio_pci_info.c) */
+long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
+			     void __user *arg);
+long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
+				    void __user *arg);
+long vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
+				 void __user *arg);
+
+/* Config-space emulation (vfio_pci_config.c) */
+#if IS_ENABLED(CONFIG_KUNIT)
+/* The device-independent model, visible to the KUnit suite only. */
+int vfio_pci_vconfig_init(struct vfio_pci_vconfig *vc, unsigned int size,
+			  const struct vfio_pci_cfg_hw *hw, void *hw_priv);
+void vfio_pci_vconfig_free(struct vfio_pci_vconfig *vc);
+void vfio_pci_vconfig_set_bar(struct vfio_pci_vconfig *vc, unsigned int bar,
+			      u64 len, unsigned long flags);
+void vfio_pci_vconfig_set_rom(struct vfio_pci_vconfig *vc, u64 len);
+int vfio_pci_vconfig_read(struct vfio_pci_vconfig *vc, unsigned int off,
+			  unsigned int len, u32 *val);
+int vfio_pci_vconfig_write(struct vfio_pci_vconfig *vc, unsigned int off,
+			   unsigned int len, u32 val);
+#endif
+int vfio_pci_config_open(struct vfio_pci_core_device *vdev);
+void vfio_pci_config_close(struct vfio_pci_core_device *vdev);
+ssize_t vfio_pci_config_rw(struct vfio_pci_core_device *vdev,
+			   char __user *buf, size_t count, loff_t pos,
+			   bool write);
+
+/* BAR and ROM access through the device fd (vfio_pci_rdwr.c) */
+ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
+			char __user *buf, size_t count, loff_t pos,
+			bool write);
+ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
+			  char __user *buf, size_t count, loff_t pos);
+void vfio_pci_bars_unmap(struct vfio_pci_core_device *vdev);
+
+#endif /* VFIO_PCI_PRIVATE_H */
