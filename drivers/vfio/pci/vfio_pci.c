@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-pci: hands any PCI function to VFIO userspace through vfio_pci_core.
+ *
+ * Bind a device by writing "vfio-pci" to its driver_override and its
+ * address to /sys/bus/pci/drivers_probe, or list its ids in ids=.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/vfio.h>
+
+#include "vfio_pci_private.h"
+
+static char ids[1024] __initdata;
+module_param_string(ids, ids, sizeof(ids), 0);
+MODULE_PARM_DESC(ids, "Devices to bind at load: comma-separated vendor:device[:subvendor[:subdevice[:class[:class_mask]]]], in hex");
+
+static const struct vfio_device_ops vfio_pci_ops = {
+	.name = "vfio-pci",
+	.init = vfio_pci_core_init_dev,
+	.release = vfio_pci_core_release_dev,
+	.open_device = vfio_pci_core_open_device,
+	.close_device = vfio_pci_core_close_device,
+	.ioctl = vfio_pci_core_ioctl,
+	.read = vfio_pci_core_read,
+	.write = vfio_pci_core_write,
+	.bind_iommufd = vfio_iommufd_physical_bind,
+	.unbind_iommufd = vfio_iommufd_physical_unbind,
+	.attach_ioas = vfio_iommufd_physical_attach_ioas,
+	.detach_ioas = vfio_iommufd_physical_detach_ioas,
+};
+
+/* No per-device choices yet: each arrives with the code that honours it. */
+static const struct vfio_pci_settings vfio_pci_settings;
+
+static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct vfio_pci_core_device *vdev;
+
+	vdev = vfio_pci_core_probe(pdev, sizeof(*vdev), &vfio_pci_ops,
+				   &vfio_pci_settings);
+	return PTR_ERR_OR_ZERO(vdev);
+}
+
+/* Matches nothing by itself: only driver_override, ids= and new_id bind. */
+static const struct pci_device_id vfio_pci_table[] = {
+	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID) },
+	{}
+};
+MODULE_DEVICE_TABLE(pci, vfio_pci_table);
+
+static struct pci_driver vfio_pci_driver = {
+	.name = "vfio-pci",
+	.id_table = vfio_pci_table,
+	.probe = vfio_pci_probe,
+	.remove = vfio_pci_core_remove,
+	.driver_managed_dma = true,
+};
+
+/* One ids= entry: at least vendor and device, the rest default to "any". */
+static int __init vfio_pci_add_id(const char *entry)
+{
+	u32 v = 0, d = 0, sv = PCI_ANY_ID, sd = PCI_ANY_ID, cls = 0, mask = 0;
+	int n, ret;
+
+	n = sscanf(entry, "%x:%x:%x:%x:%x:%x", &v, &d, &sv, &sd, &cls, &mask);
+	if (n < 2) {
+		pr_warn("ids: cannot parse \"%s\"\n", entry);
+		return -EINVAL;
+	}
+	ret = pci_add_dynid(&vfio_pci_driver, v, d, sv, sd, cls, mask, 0);
+	if (ret) {
+		pr_warn("ids: cannot add \"%s\" (%d)\n", entry, ret);
+		return ret;
+	}
+	pr_info("ids: bound to %04x:%04x (sub %04x:%04x, class %06x/%06x)\n",
+		v, d, sv, sd, cls, mask);
+	return 0;
+}
+
+static void __init vfio_pci_add_ids(void)
+{
+	char *rest = ids, *entry;
+
+	while ((entry = strsep(&rest, ",")))
+		if (*entry)
+			vfio_pci_add_id(entry);
+}
+
+static int __init vfio_pci_init(void)
+{
+	int ret;
+
+	ret = pci_register_driver(&vfio_pci_driver);
+	if (ret)
+		return ret;
+	vfio_pci_add_ids();
+	return 0;
+}
+module_init(vfio_pci_init);
+
+static void __exit vfio_pci_exit(void)
+{
+	pci_unregister_driver(&vfio_pci_driver);
+}
+module_exit(vfio_pci_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("VFIO driver for any PCI function, on vfio_pci_core");
