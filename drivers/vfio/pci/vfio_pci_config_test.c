@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the config-space emulation, on a config image held in
+ * memory that stands in for a device.
+ */
+
+#include <kunit/test.h>
+#include <linux/pci_regs.h>
+#include <linux/unaligned.h>
+
+#include "vfio_pci_private.h"
+
+/*
+ * The fake device: its config space, and a log of the writes that reached
+ * it, so a test can tell what userspace could and could not change.
+ */
+struct fake_dev {
+	u8 cfg[PCI_CFG_SPACE_SIZE];
+	unsigned int writes;
+	unsigned int last_off;
+	unsigned int last_len;
+};
+
+static int fake_read(void *priv, unsigned int off, unsigned int len, u32 *val)
+{
+	struct fake_dev *fd = priv;
+
+	switch (len) {
+	case 1:
+		*val = fd->cfg[off];
+		break;
+	case 2:
+		*val = get_unaligned_le16(fd->cfg + off);
+		break;
+	default:
+		*val = get_unaligned_le32(fd->cfg + off);
+		break;
+	}
+	return 0;
+}
+
+/* Status bits are write-1-to-clear in the fake, as in hardware. */
+static int fake_write(void *priv, unsigned int off, unsigned int len, u32 val)
+{
+	struct fake_dev *fd = priv;
+	unsigned int i;
+	u8 b;
+
+	fd->writes++;
+	fd->last_off = off;
+	fd->last_len = len;
+	for (i = 0; i < len; i++) {
+		b = val >> (8 * i);
+		if (off + i == PCI_STATUS + 1)
+			fd->cfg[off + i] &= ~b;
+		else
+			fd->cfg[off + i] = b;
+	}
+	return 0;
+}
+
+static const struct vfio_pci_cfg_hw fake_hw = {
+	.read = fake_read,
+	.write = fake_write,
+};
+
+struct cfg_ctx {
+	struct fake_dev dev;
+	struct vfio_pci_vconfig vc;
+};
+
+static void put16(struct fake_dev *fd, unsigned int off, u16 v)
+{
+	put_unaligned_le16(v, fd->cfg + off);
+}
+
+static void put32(struct fake_dev *fd, unsigned int off, u32 v)
+{
+	put_unaligned_le32(v, fd->cfg + off);
+}
+
+/* A type 0 header like QEMU's edu: 1 MiB 32-bit BAR0, INTx pin A. */
+static int cfg_init(struct kunit *test)
+{
+	struct cfg_ctx *ctx;
+	struct fake_dev *fd;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	fd = &ctx->dev;
+	put16(fd, PCI_VENDOR_ID, 0x1234);
+	put16(fd, PCI_DEVICE_ID, 0x11e8);
+	put16(fd, PCI_COMMAND, PCI_COMMAND_MEMORY);
+	put16(fd, PCI_STATUS, PCI_STATUS_CAP_LIST | PCI_STATUS_REC_MASTER_ABORT);
+	put32(fd, PCI_CLASS_REVISION, 0x00ff0010);
+	put32(fd, PCI_BASE_ADDRESS_0, 0xfea00000);
+	fd->cfg[PCI_CAPABILITY_LIST] = 0x40;
+	fd->cfg[PCI_INTERRUPT_LINE] = 10;
+	fd->cfg[PCI_INTERRUPT_PIN] = 1;
+	KUNIT_ASSERT_EQ(test, 0,
+			vfio_pci_vconfig_init(&ctx->vc, PCI_CFG_SPACE_SIZE,
+					      &fake_hw, fd));
+	vfio_pci_vconfig_set_bar(&ctx->vc, 0, SZ_1M, IORESOURCE_MEM);
+	test->priv = ctx;
+	return 0;
+}
+
+static void cfg_exit(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	vfio_pci_vconfig_free(&ctx->vc);
+}
+
+static u32 rd(struct kunit *test, unsigned int off, unsigned int len)
+{
+	struct cfg_ctx *ctx = test->priv;
+	u32 v = 0xdeadbeef;
+
+	KUNIT_EXPECT_EQ(test, 0, vfio_pci_vconfig_read(&ctx->vc, off, len, &v));
+	return v;
+}
+
+static void wr(struct kunit *test, unsigned int off, unsigned int len, u32 v)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	KUNIT_EXPECT_EQ(test, 0, vfio_pci_vconfig_write(&ctx->vc, off, len, v));
+}
+
+static void ids_read_only(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	wr(test, PCI_VENDOR_ID, 4, 0);
+	wr(test, PCI_CLASS_REVISION, 4, 0);
+	KUNIT_EXPECT_EQ(test, 0x11e81234U, rd(test, PCI_VENDOR_ID, 4));
+	KUNIT_EXPECT_EQ(test, 0x11e8U, rd(test, PCI_DEVICE_ID, 2));
+	KUNIT_EXPECT_EQ(test, 0x12U, rd(test, PCI_VENDOR_ID + 1, 1));
+	KUNIT_EXPECT_EQ(test, 0x00ff0010U, rd(test, PCI_CLASS_REVISION, 4));
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
+}
+
+static void bar_sizing_32(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, 0xfea00000U, rd(test, PCI_BASE_ADDRESS_0, 4));
+	wr(test, PCI_BASE_ADDRESS_0, 4, ~0U);
+	KUNIT_EXPECT_EQ(test, 0xfff00000U, rd(test, PCI_BASE_ADDRESS_0, 4));
+	wr(test, PCI_BASE_ADDRESS_0, 4, 0x12345678);
+	KUNIT_EXPECT_EQ(test, 0x12300000U, rd(test, PCI_BASE_ADDRESS_0, 4));
+	/* unimplemented BARs read 0 whatever is written */
+	wr(test, PCI_BASE_ADDRESS_1, 4, ~0U);
+	KUNIT_EXPECT_EQ(test, 0U, rd(test, PCI_BASE_ADDRESS_1, 4));
+}
+
+/* Describing BARs keeps the addresses the device holds. */
+static void bar_addresses_kept(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	put32(&ctx->dev, PCI_BASE_ADDRESS_2, 0xe000000c);
+	put32(&ctx->dev, PCI_BASE_ADDRESS_3, 0x00000001);
+	vfio_pci_vconfig_free(&ctx->vc);
+	KUNIT_ASSERT_EQ(test, 0,
+			vfio_pci_vconfig_init(&ctx->vc, PCI_CFG_SPACE_SIZE,
+					      &fake_hw, &ctx->dev));
+	vfio_pci_vconfig_set_bar(&ctx->vc, 0, SZ_1M, IORESOURCE_MEM);
+	vfio_pci_vconfig_set_bar(&ctx->vc, 2, SZ_256M, IORESOURCE_MEM |
+				 IORESOURCE_MEM_64 | IORESOURCE_PREFETCH);
+	KUNIT_EXPECT_EQ(test, 0xfea00000U, rd(test, PCI_BASE_ADDRESS_0, 4));
+	KUNIT_EXPECT_EQ(test, 0xe000000cU, rd(test, PCI_BASE_ADDRESS_2, 4));
+	KUNIT_EXPECT_EQ(test, 0x00000001U, rd(test, PCI_BASE_ADDRESS_3, 4));
+}
+
+static void bar_sizing_64_prefetch(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	vfio_pci_vconfig_set_bar(&ctx->vc, 2, SZ_8G, IORESOURCE_MEM |
+				 IORESOURCE_MEM_64 | IORESOURCE_PREFETCH);
+	wr(test, PCI_BASE_ADDRESS_2, 4, ~0U);
+	wr(test, PCI_BASE_ADDRESS_3, 4, ~0U);
+	KUNIT_EXPECT_EQ(test, 0x0000000cU, rd(test, PCI_BASE_ADDRESS_2, 4));
+	KUNIT_EXPECT_EQ(test, 0xfffffffeU, rd(test, PCI_BASE_ADDRESS_3, 4));
+
+	vfio_pci_vconfig_set_bar(&ctx->vc, 4, SZ_16K, IORESOURCE_MEM |
+				 IORESOURCE_MEM_64);
+	wr(test, PCI_BASE_ADDRESS_4, 4, ~0U);
+	wr(test, PCI_BASE_ADDRESS_5, 4, ~0U);
+	KUNIT_EXPECT_EQ(test, 0xffffc004U, rd(test, PCI_BASE_ADDRESS_4, 4));
+	KUNIT_EXPECT_EQ(test, 0xffffffffU, rd(test, PCI_BASE_ADDRESS_5, 4));
+}
+
+static void bar_sizing_io(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	vfio_pci_vconfig_set_bar(&ctx->vc, 1, 64, IORESOURCE_IO);
+	wr(test, PCI_BASE_ADDRESS_1, 4, ~0U);
+	KUNIT_EXPECT_EQ(test, 0xffffffc1U, rd(test, PCI_BASE_ADDRESS_1, 4));
+	/* a byte write lands in its lane only */
+	wr(test, PCI_BASE_ADDRESS_1, 1, 0);
+	KUNIT_EXPECT_EQ(test, 0xffffff01U, rd(test, PCI_BASE_ADDRESS_1, 4));
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
+}
+
+static void rom_sizing(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	wr(test, PCI_ROM_ADDRESS, 4, ~0U);
+	KUNIT_EXPECT_EQ(test, 0U, rd(test, PCI_ROM_ADDRESS, 4));
+	vfio_pci_vconfig_set_rom(&ctx->vc, SZ_256K);
+	wr(test, PCI_ROM_ADDRESS, 4, ~0U);
+	KUNIT_EXPECT_EQ(test, 0xfffc0001U, rd(test, PCI_ROM_ADDRESS, 4));
+	wr(test, PCI_ROM_ADDRESS, 4, 0xfffc0000);
+	KUNIT_EXPECT_EQ(test, 0xfffc0000U, rd(test, PCI_ROM_ADDRESS, 4));
+}
+
+static void command_passthrough(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+	u16 hwcmd;
+
+	wr(test, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+	   PCI_COMMAND_INTX_DISABLE | PCI_COMMAND_SPECIAL);
+	hwcmd = get_unaligned_le16(ctx->dev.cfg + PCI_COMMAND);
+	KUNIT_EXPECT_EQ(test, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, hwcmd);
+	/* the 16-bit write reached only the command register */
+	KUNIT_EXPECT_EQ(test, (unsigned int)PCI_COMMAND, ctx->dev.last_off);
+	KUNIT_EXPECT_EQ(test, 2U, ctx->dev.last_len);
+	/* INTx-disable is the user's, kept virtual */
+	KUNIT_EXPECT_EQ(test, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+			PCI_COMMAND_INTX_DISABLE, rd(test, PCI_COMMAND, 2));
+}
+
+static void status_rw1c(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+	u16 st;
+
+	/* writing back what was read over the whole dword clears nothing */
+	wr(test, PCI_COMMAND, 4, rd(test, PCI_COMMAND, 4) & 0xffff);
+	st = get_unaligned_le16(ctx->dev.cfg + PCI_STATUS);
+	KUNIT_EXPECT_TRUE(test, st & PCI_STATUS_REC_MASTER_ABORT);
+	/* a one clears the error bit; read-only bits stay */
+	wr(test, PCI_STATUS, 2, PCI_STATUS_REC_MASTER_ABORT | PCI_STATUS_66MHZ);
+	st = get_unaligned_le16(ctx->dev.cfg + PCI_STATUS);
+	KUNIT_EXPECT_EQ(test, (u16)PCI_STATUS_CAP_LIST, st);
+}
+
+static void interrupt_line_and_pin(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	wr(test, PCI_INTERRUPT_LINE, 2, 0x0455);
+	KUNIT_EXPECT_EQ(test, 0x0155U, rd(test, PCI_INTERRUPT_LINE, 2));
+	KUNIT_EXPECT_EQ(test, 10, ctx->dev.cfg[PCI_INTERRUPT_LINE]);
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
+}
+
+static void bad_accesses(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+	u32 v;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, vfio_pci_vconfig_read(&ctx->vc, 1, 2, &v));
+	KUNIT_EXPECT_EQ(test, -EINVAL, vfio_pci_vconfig_read(&ctx->vc, 2, 4, &v));
+	KUNIT_EXPECT_EQ(test, -EINVAL, vfio_pci_vconfig_read(&ctx->vc, 0, 3, &v));
+	KUNIT_EXPECT_EQ(test, -EINVAL, vfio_pci_vconfig_read(&ctx->vc, 256, 1, &v));
+	KUNIT_EXPECT_EQ(test, -EINVAL, vfio_pci_vconfig_write(&ctx->vc, 254, 4, 0));
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
+	KUNIT_EXPECT_EQ(test, -EINVAL, vfio_pci_vconfig_init(&ctx->vc, 512,
+							     &fake_hw, &ctx->dev));
+}
+
+static void past_header_read_only(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	ctx->dev.cfg[0x40] = 0x05;
+	KUNIT_EXPECT_EQ(test, 0x05U, rd(test, 0x40, 1));
+	wr(test, 0x40, 4, ~0U);
+	KUNIT_EXPECT_EQ(test, 0x05, ctx->dev.cfg[0x40]);
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
+}
+
+static void chunk_lengths(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, 4U, vfio_pci_chunk_len(0, 8));
+	KUNIT_EXPECT_EQ(test, 2U, vfio_pci_chunk_len(2, 8));
+	KUNIT_EXPECT_EQ(test, 1U, vfio_pci_chunk_len(3, 8));
+	KUNIT_EXPECT_EQ(test, 2U, vfio_pci_chunk_len(4, 3));
+	KUNIT_EXPECT_EQ(test, 1U, vfio_pci_chunk_len(4, 1));
+}
+
+static struct kunit_case vfio_pci_config_cases[] = {
+	KUNIT_CASE(ids_read_only),
+	KUNIT_CASE(bar_sizing_32),
+	KUNIT_CASE(bar_addresses_kept),
+	KUNIT_CASE(bar_sizing_64_prefetch),
+	KUNIT_CASE(bar_sizing_io),
+	KUNIT_CASE(rom_sizing),
+	KUNIT_CASE(command_passthrough),
+	KUNIT_CASE(status_rw1c),
+	KUNIT_CASE(interrupt_line_and_pin),
+	KUNIT_CASE(bad_accesses),
+	KUNIT_CASE(past_header_read_only),
+	KUNIT_CASE(chunk_lengths),
+	{}
+};
+
+static struct kunit_suite vfio_pci_config_suite = {
+	.name = "vfio_pci_config",
+	.init = cfg_init,
+	.exit = cfg_exit,
+	.test_cases = vfio_pci_config_cases,
+};
+
+kunit_test_suite(vfio_pci_config_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests of vfio_pci_core's config-space emulation");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
