@@ -1,0 +1,78 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The in-guest suite: runs in the test VM (scripts/rig/vm.sh), after
+# scripts/rig/guest-lib.sh, against whichever vfio-pci the booted flavor
+# has. Prints one KTAP document; each program's own KTAP is a subtest.
+# Tests of what only our series has are skipped on the upstream flavor.
+# Exits 0 once the suite has run: failures are in the KTAP, not the status.
+
+n=0
+result() { # result STATUS NAME [DIRECTIVE]
+	n=$((n + 1))
+	echo "$1 $n $2${3:+ # $3}"
+}
+
+# subtest NAME CMD...: run CMD, indent its KTAP, report its status
+subtest() {
+	name=$1
+	shift
+	"$@" > "/tmp/$name.out" 2>&1
+	rc=$?
+	sed 's/^/    /' "/tmp/$name.out"
+	if [ $rc -eq 0 ]; then result ok "$name"; else result "not ok" "$name"; fi
+}
+
+# logtest NAME CMD...: like subtest, for a program that prints prose
+logtest() {
+	name=$1
+	shift
+	"$@" > "/tmp/$name.out" 2>&1
+	rc=$?
+	sed 's/^/    # /' "/tmp/$name.out"
+	if [ $rc -eq 0 ]; then result ok "$name"; else result "not ok" "$name"; fi
+}
+
+ours() { [ "$RIG_FLAVOR" != upstream ]; }
+
+kunit_suite() { # kunit_suite MODULE SUITE
+	rig_modprobe "$1" || return 1
+	r=/sys/kernel/debug/kunit/$2/results
+	[ -r "$r" ] || { echo "# no $r"; return 1; }
+	cp "$r" "$RIG_OUT/kunit-$2.ktap"
+	cat "$r"
+	! grep -q '^[[:space:]]*not ok' "$r"
+}
+
+bound_to() { # bound_to BDF DRIVER
+	[ "$(basename "$(readlink "/sys/bus/pci/devices/$1/driver")")" = "$2" ]
+}
+
+# ids= at load time: the module binds every listed device by itself.
+bind_by_ids() {
+	rig_unbind "$1"
+	rmmod vfio_pci || return 1
+	rig_modprobe vfio_pci ids=1234:11e8 || return 1
+	bound_to "$1" vfio-pci || { echo "# $1 not bound after ids="; return 1; }
+	"$RIG_BIN/vfio_pci_basic_test" "$1"
+}
+
+echo "KTAP version 1"
+echo "1..6"
+if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
+
+if ours; then
+	subtest kunit_vfio_pci_config kunit_suite vfio_pci_config_test vfio_pci_config
+else
+	result ok kunit_vfio_pci_config "SKIP the KUnit suite is ours alone"
+fi
+
+edu=$(rig_find 1234:11e8)
+if rig_bind "$edu" vfio-pci; then
+	result ok bind_edu_driver_override
+else
+	result "not ok" bind_edu_driver_override
+fi
+subtest edu_basic "$RIG_BIN/vfio_pci_basic_test" "$edu"
+logtest edu_demo "$RIG_BIN/vfio_pci_demo" "$edu"
+subtest edu_bind_ids bind_by_ids "$edu"
+exit 0

@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers for the vfio_pci selftests; see vfio_util.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <linux/iommufd.h>
+
+#include "vfio_util.h"
+
+#define SYSFS_PCI	"/sys/bus/pci/devices"
+
+const char *vfio_mode_name(enum vfio_open_mode mode)
+{
+	return mode == VFIO_MODE_GROUP ? "group" : "cdev";
+}
+
+static void vfio_dev_init(struct vfio_dev *d, const char *bdf,
+			  enum vfio_open_mode mode)
+{
+	memset(d, 0, sizeof(*d));
+	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
+	d->mode = mode;
+	d->container_fd = -1;
+	d->group_fd = -1;
+	d->group_id = -1;
+	d->iommufd = -1;
+	d->device_fd = -1;
+}
+
+void vfio_dev_close(struct vfio_dev *d)
+{
+	/*
+	 * Undo the setup from the last step back: the device (which drops
+	 * its binding to the group or the iommufd), then the group, then
+	 * the container or iommufd it was attached to.
+	 */
+	if (d->device_fd >= 0)
+		close(d->device_fd);
+	d->device_fd = -1;
+	if (d->group_fd >= 0)
+		close(d->group_fd);
+	d->group_fd = -1;
+	if (d->iommufd >= 0)
+		close(d->iommufd);
+	d->iommufd = -1;
+	if (d->container_fd >= 0)
+		close(d->container_fd);
+	d->container_fd = -1;
+}
+
+/* Record why an open failed, release what was opened, return -err. */
+static int open_fail(struct vfio_dev *d, int err, const char *fmt, ...)
+	__printf(3, 4);
+
+static int open_fail(struct vfio_dev *d, int err, const char *fmt, ...)
+{
+	char msg[192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(d->err, sizeof(d->err), "%s: %s (errno %d)", msg,
+		 strerror(err), err);
+	d->err_no = err;
+	vfio_dev_close(d);
+	return -err;
+}
+
+static int read_group_id(const char *bdf, int *id)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	const char *base;
+	char *end;
+	ssize_t n;
+	long v;
+
+	snprintf(path, sizeof(path), SYSFS_PCI "/%s/iommu_group", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	base = base ? base + 1 : link;
+	errno = 0;
+	v = strtol(base, &end, 10);
+	if (errno || end == base || *end || v < 0 || v > INT_MAX)
+		return -EINVAL;
+	*id = (int)v;
+	return 0;
+}
+
+int vfio_dev_open_group(struct vfio_dev *d, const char *bdf)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	int ret, type1v2 = VFIO_TYPE1v2_IOMMU;
+
+	vfio_dev_init(d, bdf, VFIO_MODE_GROUP);
+
+	d->container_fd = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (d->container_fd < 0)
+		return open_fail(d, errno, "open /dev/vfio/vfio");
+
+	ret = ioctl(d->container_fd, VFIO_GET_API_VERSION);
+	if (ret < 0)
+		return open_fail(d, errno, "VFIO_GET_API_VERSION");
+	if (ret != VFIO_API_VERSION)
+		return open_fail(d, EPROTO,
+				 "VFIO_GET_API_VERSION is %d, expected %d",
+				 ret, VFIO_API_VERSION);
+
+	ret = ioctl(d->container_fd, VFIO_CHECK_EXTENSION, type1v2);
+	if (ret < 0)
+		return open_fail(d, errno,
+				 "VFIO_CHECK_EXTENSION(VFIO_TYPE1v2_IOMMU)");
+	if (ret == 0)
+		return open_fail(d, EOPNOTSUPP,
+				 "container lacks VFIO_TYPE1v2_IOMMU");
+
+	ret = read_group_id(bdf, &d->group_id);
+	if (ret)
+		return open_fail(d, -ret, "readlink %s/%s/iommu_group",
+				 SYSFS_PCI, bdf);
+
+	snprintf(d->path, sizeof(d->path), "/dev/vfio/%d", d->group_id);
+	d->group_fd = open(d->path, O_RDWR | O_CLOEXEC);
+	if (d->group_fd < 0)
+		return open_fail(d, errno, "open %s", d->path);
+
+	if (ioctl(d->group_fd, VFIO_GROUP_GET_STATUS, &status))
+		return open_fail(d, errno, "VFIO_GROUP_GET_STATUS");
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return open_fail(d, EBUSY,
+				 "group %d is not viable (flags 0x%x)",
+				 d->group_id, status.flags);
+
+	if (ioctl(d->group_fd, VFIO_GROUP_SET_CONTAINER, &d->container_fd))
+		return open_fail(d, errno, "VFIO_GROUP_SET_CONTAINER");
+
+	if (ioctl(d->container_fd, VFIO_SET_IOMMU, type1v2))
+		return open_fail(d, errno, "VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU)");
+
+	d->device_fd = ioctl(d->group_fd, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
+	if (d->device_fd < 0) {
+		d->device_fd = -1;
+		return open_fail(d, errno, "VFIO_GROUP_GET_DEVICE_FD(%s)",
+				 d->bdf);
+	}
+	return 0;
+}
+
+/* Find the vfioN name under /sys/bus/pci/devices/BDF/vfio-dev. */
+static int find_vfio_cdev(const char *bdf, char *name, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int ret = -ENOENT;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), SYSFS_PCI "/%s/vfio-dev", bdf);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "vfio", 4) ||
+		    strspn(de->d_name + 4, "0123456789") !=
+		    strlen(de->d_name + 4) || !de->d_name[4])
+			continue;
+		if (strlen(de->d_name) >= len)
+			continue;
+		memcpy(name, de->d_name, strlen(de->d_name) + 1);
+		ret = 0;
+		break;
+	}
+	closedir(dir);
+	return ret;
+}
+
+int vfio_dev_open_cdev(struct vfio_dev *d, const char *bdf)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = {
+		.argsz = sizeof(attach),
+	};
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	char name[64];
+	int ret;
+
+	vfio_dev_init(d, bdf, VFIO_MODE_CDEV);
+
+	ret = find_vfio_cdev(bdf, name, sizeof(name));
+	if (ret)
+		return open_fail(d, -ret, "no vfioN under %s/%s/vfio-dev",
+				 SYSFS_PCI, bdf);
+
+	snprintf(d->path, sizeof(d->path), "/dev/vfio/devices/%s", name);
+	d->device_fd = open(d->path, O_RDWR | O_CLOEXEC);
+	if (d->device_fd < 0)
+		return open_fail(d, errno, "open %s", d->path);
+
+	d->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	if (d->iommufd < 0)
+		return open_fail(d, errno, "open /dev/iommu");
+
+	bind.iommufd = d->iommufd;
+	if (ioctl(d->device_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		return open_fail(d, errno, "VFIO_DEVICE_BIND_IOMMUFD");
+	d->devid = bind.out_devid;
+
+	if (ioctl(d->iommufd, IOMMU_IOAS_ALLOC, &alloc))
+		return open_fail(d, errno, "IOMMU_IOAS_ALLOC");
+	d->ioas_id = alloc.out_ioas_id;
+
+	attach.pt_id = d->ioas_id;
+	if (ioctl(d->device_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		return open_fail(d, errno,
+				 "VFIO_DEVICE_ATTACH_IOMMUFD_PT(ioas %u)",
+				 d->ioas_id);
+	return 0;
+}
+
+int vfio_dev_open(struct vfio_dev *d, const char *bdf,
+		  enum vfio_open_mode mode)
+{
+	if (mode == VFIO_MODE_GROUP)
+		return vfio_dev_open_group(d, bdf);
+	return vfio_dev_open_cdev(d, bdf);
+}
+
+int vfio_device_info(struct vfio_dev *d, struct vfio_device_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	if (ioctl(d->device_fd, VFIO_DEVICE_GET_INFO, info))
+		return -errno;
+	return 0;
+}
+
+int vfio_region_info(struct vfio_dev *d, __u32 index,
+		     struct vfio_region_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	info->index = index;
+	if (ioctl(d->device_fd, VFIO_DEVICE_GET_REGION_INFO, info))
+		return -errno;
+	return 0;
+}
+
+int vfio_irq_info(struct vfio_dev *d, __u32 index, struct vfio_irq_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	info->index = index;
+	if (ioctl(d->device_fd, VFIO_DEVICE_GET_IRQ_INFO, info))
+		return -errno;
+	return 0;
+}
+
+ssize_t vfio_region_pread(struct vfio_dev *d, __u32 index, void *buf,
+			  size_t len, __u64 off)
+{
+	struct vfio_region_info ri;
+	ssize_t n;
+	int ret;
+
+	ret = vfio_region_info(d, index, &ri);
+	if (ret)
+		return ret;
+	n = pread(d->device_fd, buf, len, (off_t)(ri.offset + off));
+	return n < 0 ? -errno : n;
+}
+
+ssize_t vfio_region_pwrite(struct vfio_dev *d, __u32 index, const void *buf,
+			   size_t len, __u64 off)
+{
+	struct vfio_region_info ri;
+	ssize_t n;
+	int ret;
+
+	ret = vfio_region_info(d, index, &ri);
+	if (ret)
+		return ret;
+	n = pwrite(d->device_fd, buf, len, (off_t)(ri.offset + off));
+	return n < 0 ? -errno : n;
+}
+
+static __u32 get_le(const __u8 *b, int size)
+{
+	__u32 v = 0;
+	int i;
+
+	for (i = size - 1; i >= 0; i--)
+		v = (v << 8) | b[i];
+	return v;
+}
+
+static void put_le(__u8 *b, int size, __u32 v)
+{
+	int i;
+
+	for (i = 0; i < size; i++, v >>= 8)
+		b[i] = v & 0xff;
+}
+
+static int region_rw(struct vfio_dev *d, __u32 index, __u64 off, int size,
+		     __u32 *val, bool write)
+{
+	__u8 b[4];
+	ssize_t n;
+
+	if (size != 1 && size != 2 && size != 4)
+		return -EINVAL;
+	if (write) {
+		put_le(b, size, *val);
+		n = vfio_region_pwrite(d, index, b, size, off);
+	} else {
+		n = vfio_region_pread(d, index, b, size, off);
+	}
+	if (n < 0)
+		return (int)n;
+	if (n != size)
+		return -EIO;
+	if (!write)
+		*val = get_le(b, size);
+	return 0;
+}
+
+int vfio_cfg_read(struct vfio_dev *d, __u64 off, int size, __u32 *val)
+{
+	return region_rw(d, VFIO_PCI_CONFIG_REGION_INDEX, off, size, val,
+			 false);
+}
+
+int vfio_cfg_write(struct vfio_dev *d, __u64 off, int size, __u32 val)
+{
+	return region_rw(d, VFIO_PCI_CONFIG_REGION_INDEX, off, size, &val,
+			 true);
+}
+
+int vfio_bar_read32(struct vfio_dev *d, int bar, __u64 off, __u32 *val)
+{
+	return region_rw(d, VFIO_PCI_BAR0_REGION_INDEX + bar, off, 4, val,
+			 false);
+}
+
+int vfio_bar_write32(struct vfio_dev *d, int bar, __u64 off, __u32 val)
+{
+	return region_rw(d, VFIO_PCI_BAR0_REGION_INDEX + bar, off, 4, &val,
+			 true);
+}
+
+/* sysfs */
+
+static void sysfs_path(char *path, size_t len, const char *bdf,
+		       const char *file)
+{
+	snprintf(path, len, SYSFS_PCI "/%s/%s", bdf, file);
+}
+
+bool sysfs_device_exists(const char *bdf)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	sysfs_path(path, sizeof(path), bdf, "config");
+	return stat(path, &st) == 0;
+}
+
+ssize_t sysfs_read(const char *bdf, const char *file, void *buf, size_t len,
+		   off_t off)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, err;
+
+	sysfs_path(path, sizeof(path), bdf, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, len, off);
+	err = errno;
+	close(fd);
+	return n < 0 ? -err : n;
+}
+
+int sysfs_read_ulong(const char *bdf, const char *file, unsigned long *val)
+{
+	char buf[64], *end;
+	ssize_t n;
+
+	n = sysfs_read(bdf, file, buf, sizeof(buf) - 1, 0);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	errno = 0;
+	*val = strtoul(buf, &end, 0);
+	if (errno || end == buf || (*end && *end != '\n'))
+		return -EINVAL;
+	return 0;
+}
+
+int sysfs_file_size(const char *bdf, const char *file, off_t *size)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	sysfs_path(path, sizeof(path), bdf, file);
+	if (stat(path, &st))
+		return -errno;
+	*size = st.st_size;
+	return 0;
+}
+
+int sysfs_resource(const char *bdf, int index, __u64 *start, __u64 *end,
+		   __u64 *flags)
+{
+	char path[PATH_MAX], line[256];
+	unsigned long long s, e, f;
+	int i, ret = -ENOENT;
+	FILE *fp;
+
+	sysfs_path(path, sizeof(path), bdf, "resource");
+	fp = fopen(path, "re");
+	if (!fp)
+		return -errno;
+	for (i = 0; fgets(line, sizeof(line), fp); i++) {
+		if (i != index)
+			continue;
+		if (sscanf(line, "%llx %llx %llx", &s, &e, &f) != 3) {
+			ret = -EINVAL;
+			break;
+		}
+		*start = s;
+		*end = e;
+		*flags = f;
+		ret = 0;
+		break;
+	}
+	fclose(fp);
+	return ret;
+}
+
+int sysfs_resource_size(const char *bdf, int index, __u64 *size)
+{
+	__u64 start, end, flags;
+	int ret;
+
+	ret = sysfs_resource(bdf, index, &start, &end, &flags);
+	if (ret)
+		return ret;
+	if (!start && !end) {
+		*size = 0;
+		return 0;
+	}
+	if (end < start)
+		return -EINVAL;
+	*size = end - start + 1;
+	return 0;
+}
+
+/* KTAP */
+
+static int ktap_num, ktap_pass, ktap_fail, ktap_skipped;
+
+void ktap_plan(int n)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("KTAP version 1\n");
+	printf("1..%d\n", n);
+}
+
+void ktap_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+void ktap_result(bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		printf("# %s: ", name);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+	}
+	ktap_num++;
+	if (ok)
+		ktap_pass++;
+	else
+		ktap_fail++;
+	printf("%sok %d %s\n", ok ? "" : "not ", ktap_num, name);
+}
+
+void ktap_skip(const char *name, const char *reason)
+{
+	ktap_num++;
+	ktap_skipped++;
+	printf("ok %d %s # SKIP %s\n", ktap_num, name, reason);
+}
+
+int ktap_failed(void)
+{
+	return ktap_fail;
+}
+
+int ktap_finish(void)
+{
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
+	       ktap_pass, ktap_fail, ktap_skipped);
+	return ktap_fail ? 1 : 0;
+}

