@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+# The rig of the vfio-pci-core series. See README.md.
+
+RIG := scripts/rig
+
+.PHONY: all run test build setup vm debug upstream tools clean distclean
+
+all: run
+
+## run: build the vm flavor, boot it, bind edu to vfio-pci, run the demo
+run:
+	@$(RIG)/run.sh
+
+## test: static checks, three builds, in-guest suite on each, KUnit
+test:
+	@$(RIG)/test.sh
+
+setup:
+	@$(RIG)/setup.sh
+
+## vm, debug, upstream: build one flavor
+vm debug upstream: setup
+	@$(RIG)/build.sh $@
+
+build: vm debug upstream
+
+tools:
+	@$(MAKE) -s -C tools/testing/selftests/vfio_pci
+
+clean:
+	rm -rf build/vm build/test build/bin
+	$(MAKE) -s -C tools/testing/selftests/vfio_pci clean
+
+distclean:
+	rm -rf build

@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# PID 1 of the test guest: mount what tests need, run $rig_out/cmd.sh,
+# record its status, let the debug kernel look for leaks, power off.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t tmpfs tmp /tmp
+mount -t tmpfs run /run
+mkdir -p /dev/shm 2>/dev/null && mount -t tmpfs shm /dev/shm
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out "$rig_out"
+cd "$rig_out" || exit 1
+echo "[guest] running $rig_out/cmd.sh" > /dev/kmsg
+sh ./cmd.sh > guest.log 2>&1
+rc=$?
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak > kmemleak.txt
+	[ -s kmemleak.txt ] &&
+		echo "kmemleak: suspected memory leaks, see kmemleak.txt" > /dev/kmsg
+fi
+echo "$rc" > rc
+echo "[guest] done, status $rc" > /dev/kmsg
+sync
+# Power off synchronously with the static busybox: once the 9p root goes,
+# no program can be started, and an init that exits panics the kernel.
+busybox poweroff -f
+echo o > /proc/sysrq-trigger
+while :; do :; done

@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for commands run in the test guest (sourced by cmd.sh).
+RIG_BIN=$RIG_TOP/build/bin
+
+rig_modprobe() {
+	modprobe -d "$RIG_MODS" "$@"
+}
+
+# The VFIO stack of the booted flavor. Busybox-style loaders skip vfio's
+# soft dependency, so the IOMMU backends are loaded by name.
+rig_load_vfio() {
+	rig_modprobe vfio_iommu_type1 &&
+	rig_modprobe iommufd &&
+	rig_modprobe vfio_pci
+}
+
+# rig_find VENDOR:DEVICE [N]: address of the Nth (default first) function
+# with these ids, e.g. rig_find 1234:11e8
+rig_find() {
+	local want=$1 n=${2:-1} d id
+	for d in /sys/bus/pci/devices/*; do
+		id=$(cat "$d/vendor" "$d/device" | sed 's/0x//' | paste -sd:)
+		if [ "$id" = "$want" ]; then
+			n=$((n - 1))
+			[ $n -eq 0 ] && { basename "$d"; return 0; }
+		fi
+	done
+	echo "rig_find: no device $want" >&2
+	return 1
+}
+
+# rig_bind BDF DRIVER: the admin's way, driver_override + drivers_probe.
+rig_bind() {
+	local dev=/sys/bus/pci/devices/$1
+	[ -e "$dev/driver" ] && echo "$1" > "$dev/driver/unbind"
+	echo "$2" > "$dev/driver_override"
+	echo "$1" > /sys/bus/pci/drivers_probe
+	[ "$(basename "$(readlink "$dev/driver")")" = "$2" ] || {
+		echo "rig_bind: $1 did not bind to $2" >&2
+		return 1
+	}
+}
+
+# rig_unbind BDF: release a device and clear its override.
+rig_unbind() {
+	local dev=/sys/bus/pci/devices/$1
+	[ -e "$dev/driver" ] && echo "$1" > "$dev/driver/unbind"
+	echo > "$dev/driver_override"
+}
+
+rig_group() {
+	basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"
+}

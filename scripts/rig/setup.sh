@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install what the rig needs, extract the base tree, overlay our files.
+# Safe to re-run: each step is skipped when already done, and the overlay
+# only rewrites files whose content changed, so make rebuilds just those.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+PKGS="linux-source-6.12 qemu-system-x86 busybox-static sparse bc flex bison
+libelf-dev libssl-dev cpio kmod dwarves rsync python3 gcc make perl"
+
+install_packages() {
+	local missing=()
+	for p in $PKGS; do
+		dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || rig_die "missing packages (${missing[*]}); run as root or install them"
+	rig_log "installing: ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+extract_base() {
+	[ -f "$RIG_PRISTINE/.rig-extracted" ] && return 0
+	rig_log "extracting $RIG_TARBALL"
+	rm -rf "$RIG_BUILD/src"
+	mkdir -p "$RIG_BUILD/src"
+	tar -xJf "$RIG_TARBALL" -C "$RIG_BUILD/src"
+	touch "$RIG_PRISTINE/.rig-extracted"
+}
+
+# Our tree: hard links to the pristine tree (cheap), with our files laid
+# over it. rsync replaces files by rename, so the pristine inodes are never
+# written through the links.
+overlay() {
+	if [ ! -f "$RIG_TREE/.rig-linked" ]; then
+		rig_log "linking our tree"
+		rm -rf "$RIG_TREE"
+		cp -al "$RIG_PRISTINE" "$RIG_TREE"
+		rm -f "$RIG_TREE/.rig-extracted"
+		touch "$RIG_TREE/.rig-linked"
+	fi
+	rsync -r --checksum --delete "$RIG_TOP/drivers/vfio/pci/" \
+		"$RIG_TREE/drivers/vfio/pci/"
+	if [ -d "$RIG_TOP/include/linux/mlx5" ]; then
+		rsync -r --checksum "$RIG_TOP/include/linux/mlx5/" \
+			"$RIG_TREE/include/linux/mlx5/"
+	fi
+}
+
+headers() {
+	[ -f "$RIG_HDR/include/linux/vfio.h" ] && return 0
+	rig_log "installing uAPI headers"
+	make -s -C "$RIG_PRISTINE" O="$RIG_BUILD/out/headers" \
+		INSTALL_HDR_PATH="$RIG_HDR" headers_install
+}
+
+install_packages
+extract_base
+overlay
+headers
+v=$(make -s -C "$RIG_PRISTINE" kernelversion)
+pkg=$(dpkg-query -W -f '${Version}' linux-source-6.12)
+rig_log "base: Linux $v (Debian linux-source-6.12 $pkg)"

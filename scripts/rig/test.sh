@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make test: every check of the series, as one KTAP document on stdout,
+# ending with "N passed, N failed, N skipped". Logs go to build/test/.
+#
+#   static checks   checkpatch --strict, kernel-doc, W=1 + sparse
+#   builds          vm, debug, upstream
+#   per flavor      the in-guest suite (with KUnit on ours), splat scan
+#   kunit.py parse  over the KTAP the KUnit suite printed in the guest
+#
+# FLAVORS="vm upstream" make test narrows the run.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+flavors=${FLAVORS:-$RIG_FLAVORS}
+logs=$RIG_BUILD/test
+ktap=$logs/results.ktap
+rm -rf "$logs"
+mkdir -p "$logs"
+
+n=0
+emit() { echo "$*" | tee -a "$ktap"; }
+result() { # result STATUS NAME [DIRECTIVE]
+	n=$((n + 1))
+	emit "$1 $n $2${3:+ # $3}"
+}
+# step NAME CMD...: run CMD with its output in build/test/NAME.log
+step() {
+	local name=$1
+	shift
+	if "$@" > "$logs/$name.log" 2>&1; then
+		result ok "$name"
+	else
+		sed 's/^/# /' "$logs/$name.log" | tail -n 30 | tee -a "$ktap"
+		result "not ok" "$name"
+	fi
+}
+
+our_files() {
+	(cd "$RIG_TOP" && git ls-files 'drivers/vfio/pci/*.[ch]' \
+		'include/linux/mlx5/*.h' 'tools/testing/selftests/vfio_pci/*.[ch]')
+}
+
+check_checkpatch() {
+	local out
+	out=$(cd "$RIG_TOP" && our_files | xargs perl "$RIG_TREE/scripts/checkpatch.pl" \
+		--no-tree --strict --terse --show-types -f 2>&1 |
+		grep -E 'ERROR|WARNING|CHECK')
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+
+# kernel-doc must be clean, and every exported symbol documented.
+check_kerneldoc() {
+	local f sym bad=0 out
+	cd "$RIG_TOP" || return 1
+	out=$(our_files | grep -v '^tools/' |
+		xargs perl "$RIG_TREE/scripts/kernel-doc" -none -Wall 2>&1)
+	[ -z "$out" ] || { echo "$out"; bad=1; }
+	for f in drivers/vfio/pci/*.c; do
+		for sym in $(sed -n 's/^EXPORT_SYMBOL[A-Z_]*(\([a-z0-9_]*\).*/\1/p' "$f"); do
+			grep -qE "^ \* $sym\(\) - " "$f" ||
+				{ echo "$f: $sym is exported without kernel-doc"; bad=1; }
+		done
+	done
+	return $bad
+}
+
+# W=1 and sparse over our folder, in the vm build; any diagnostic fails.
+check_sparse() {
+	local out
+	out=$(make -C "$RIG_TREE" O="$(rig_out vm)" W=1 C=2 drivers/vfio/pci/ 2>&1)
+	echo "$out"
+	! echo "$out" | grep -E 'warning:|error:'
+}
+
+guest_suite() { # guest_suite FLAVOR
+	local f=$1 t=900
+	[ "$f" = debug ] && t=2400
+	"$RIG_TOP/scripts/rig/vm.sh" -f "$f" -d std -t "$t" -o "$RIG_BUILD/vm/test-$f" -- \
+		". $RIG_TOP/tools/testing/selftests/vfio_pci/guest-suite.sh"
+}
+
+kunit_parse() { # kunit_parse FLAVOR
+	local k=$RIG_BUILD/vm/test-$1/kunit-vfio_pci_config.ktap
+	[ -f "$k" ] || { echo "no KUnit output from $1"; return 1; }
+	python3 "$RIG_TREE/tools/testing/kunit/kunit.py" parse "$k"
+}
+
+emit "KTAP version 1"
+emit "# base tree: $RIG_PRISTINE"
+step setup "$RIG_TOP/scripts/rig/setup.sh"
+for f in $flavors; do
+	step "build_$f" "$RIG_TOP/scripts/rig/build.sh" "$f"
+done
+step checkpatch check_checkpatch
+step kernel_doc check_kerneldoc
+if [[ " $flavors " == *" vm "* ]]; then
+	step sparse_w1 check_sparse
+	step "rebuild_vm" "$RIG_TOP/scripts/rig/build.sh" vm
+fi
+step tools make -C "$RIG_TOP/tools/testing/selftests/vfio_pci"
+
+for f in $flavors; do
+	emit "# in-guest suite on $f"
+	guest_suite "$f" > "$logs/guest-$f.log" 2>&1
+	rc=$?
+	sed 's/^/    /' "$logs/guest-$f.log" | tee -a "$ktap"
+	if [ $rc -eq 0 ] && ! grep -qE '^\s*not ok' "$logs/guest-$f.log"; then
+		result ok "guest_$f"
+	else
+		result "not ok" "guest_$f"
+	fi
+	# The parent line above summarizes; this leaf counts the run itself:
+	# a time-out (124), a kernel report (125) or a guest that died.
+	case $rc in
+	0) result ok "guest_${f}_clean" ;;
+	124) result "not ok" "guest_${f}_clean" "timed out" ;;
+	125) result "not ok" "guest_${f}_clean" "kernel log has reports" ;;
+	*) result "not ok" "guest_${f}_clean" "exit status $rc" ;;
+	esac
+	if [ "$f" != upstream ]; then
+		step "kunit_parse_$f" kunit_parse "$f"
+	fi
+done
+emit "1..$n"
+python3 "$RIG_TOP/scripts/rig/ktap-count.py" "$ktap"

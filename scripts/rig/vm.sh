@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm.sh [-f FLAVOR] [-d DEVSET] [-t SECONDS] [-o DIR] -- COMMAND...
+#
+# Boot a built flavor under QEMU TCG with a named device set and run one
+# shell COMMAND in the guest (sourcing guest-lib.sh first). The guest's root
+# is this machine's root, read-only over 9p; DIR (default build/vm/FLAVOR)
+# is mounted writable at the same path inside the guest.
+#
+# Prints the command's output; exits with its status, 124 on time-out, or
+# 125 when the kernel log shows a splat (BUG, WARNING, KASAN, lockdep...).
+# DIR keeps console.log (whole kernel log), guest.log, rc and qmp.sock,
+# the QMP socket for hot-unplug while the guest runs.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+flavor=vm devset=std timeout=600 out=
+while getopts f:d:t:o: opt; do
+	case $opt in
+	f) flavor=$OPTARG ;;
+	d) devset=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ "${1:-}" = -- ] && shift
+[ $# -gt 0 ] || rig_die "usage: vm.sh [-f flavor] [-d devset] [-t s] [-o dir] -- command"
+
+build=$(rig_out "$flavor")
+kernel=$build/arch/x86/boot/bzImage
+[ -f "$kernel" ] || rig_die "$flavor is not built (scripts/rig/build.sh $flavor)"
+out=${out:-$RIG_BUILD/vm/$flavor}
+rm -rf "$out"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+# Device sets. Devices sit behind root ports where a reset or hot-unplug
+# needs one; find them in the guest by vendor:device, not by address.
+devices_std() {
+	truncate -s 16M "$out/nvme.img"
+	cat <<DEV
+-device VGA,bus=pcie.0,addr=0x1
+-device pcie-root-port,id=rp0,bus=pcie.0,chassis=1,addr=0x10
+-device pcie-root-port,id=rp1,bus=pcie.0,chassis=2,addr=0x11
+-device pcie-root-port,id=rp2,bus=pcie.0,chassis=3,addr=0x12
+-device edu,id=edu0,bus=rp1,dma_mask=0xffffffffffffffff
+-drive file=$out/nvme.img,if=none,id=d0,format=raw
+-device nvme-subsys,id=s0
+-device nvme,id=nvme0,bus=rp0,serial=rig0,subsys=s0,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=4
+-device nvme-ns,drive=d0
+-netdev user,id=n0
+-device e1000e,id=nic0,bus=rp2,netdev=n0
+-object memory-backend-ram,id=shm0,size=256M
+-device ivshmem-plain,id=shm0dev,memdev=shm0,bus=pcie.0,addr=0x5
+-device pci-testdev,id=testdev0,bus=pcie.0,addr=0x6
+DEV
+}
+
+devices_edu() {
+	cat <<DEV
+-device pcie-root-port,id=rp1,bus=pcie.0,chassis=2,addr=0x11
+-device edu,id=edu0,bus=rp1,dma_mask=0xffffffffffffffff
+DEV
+}
+
+declare -F "devices_$devset" >/dev/null || rig_die "unknown device set '$devset' (std, edu)"
+
+cat > "$out/cmd.sh" <<EOF
+export RIG_TOP='$RIG_TOP' RIG_FLAVOR='$flavor' RIG_OUT='$out'
+export RIG_MODS='$build/mods'
+. '$RIG_TOP/scripts/rig/guest-lib.sh'
+$*
+EOF
+
+append="console=ttyS0,115200 root=hostroot rootfstype=9p ro"
+append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000"
+append+=" init=$RIG_TOP/scripts/rig/guest-init.sh rig_out=$out"
+append+=" intel_iommu=on panic=-1 loglevel=7"
+
+set +e
+# shellcheck disable=SC2046
+timeout -k 10 "$timeout" qemu-system-x86_64 \
+	-machine q35,accel=tcg -cpu max -smp 2 -m 2G \
+	-nodefaults -no-reboot -display none \
+	-kernel "$kernel" -append "$append" \
+	-serial "file:$out/console.log" \
+	-qmp "unix:$out/qmp.sock,server=on,wait=off" \
+	-device intel-iommu,caching-mode=on \
+	$(devices_"$devset") \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap" \
+	</dev/null >"$out/qemu.log" 2>&1
+qrc=$?
+set -e
+
+[ -f "$out/guest.log" ] && cat "$out/guest.log"
+if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
+	rig_log "$flavor: timed out after ${timeout}s; console: $out/console.log"
+	exit 124
+fi
+if ! "$RIG_TOP/scripts/rig/scan-log.sh" "$out/console.log"; then
+	rig_log "$flavor: kernel log has reports; console: $out/console.log"
+	exit 125
+fi
+if [ ! -f "$out/rc" ]; then
+	rig_log "$flavor: guest did not finish (qemu exit $qrc); see $out/qemu.log"
+	tail -5 "$out/qemu.log" >&2
+	exit 1
+fi
+exit "$(cat "$out/rc")"
