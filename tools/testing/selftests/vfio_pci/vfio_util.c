@@ -269,31 +269,39 @@ int vfio_irq_info(struct vfio_dev *d, __u32 index, struct vfio_irq_info *info)
 	return 0;
 }
 
-ssize_t vfio_region_pread(struct vfio_dev *d, __u32 index, void *buf,
-			  size_t len, __u64 off)
+/* Device fd position of @off inside region @index, or a negative errno. */
+static off_t region_pos(struct vfio_dev *d, __u32 index, __u64 off)
 {
 	struct vfio_region_info ri;
-	ssize_t n;
 	int ret;
 
 	ret = vfio_region_info(d, index, &ri);
 	if (ret)
 		return ret;
-	n = pread(d->device_fd, buf, len, (off_t)(ri.offset + off));
+	return (off_t)(ri.offset + off);
+}
+
+ssize_t vfio_region_pread(struct vfio_dev *d, __u32 index, void *buf,
+			  size_t len, __u64 off)
+{
+	off_t pos = region_pos(d, index, off);
+	ssize_t n;
+
+	if (pos < 0)
+		return pos;
+	n = pread(d->device_fd, buf, len, pos);
 	return n < 0 ? -errno : n;
 }
 
 ssize_t vfio_region_pwrite(struct vfio_dev *d, __u32 index, const void *buf,
 			   size_t len, __u64 off)
 {
-	struct vfio_region_info ri;
+	off_t pos = region_pos(d, index, off);
 	ssize_t n;
-	int ret;
 
-	ret = vfio_region_info(d, index, &ri);
-	if (ret)
-		return ret;
-	n = pwrite(d->device_fd, buf, len, (off_t)(ri.offset + off));
+	if (pos < 0)
+		return pos;
+	n = pwrite(d->device_fd, buf, len, pos);
 	return n < 0 ? -errno : n;
 }
 
