@@ -33,22 +33,10 @@
  * and reading back sizes the BAR as on real hardware, and an
  * unimplemented BAR reads 0.
  *
- * Past the standard header, this version reads the device and drops writes.
+ * Past the standard header, the capability that owns a dword gives its rule
+ * (vfio_pci_caps.c); space no capability owns reads the device and ignores
+ * writes.
  */
-
-/**
- * struct vfio_pci_cfg_dword - access rules for one dword of config space
- * @virt: bits served from the virtual image
- * @wr_virt: bits userspace writes into the image
- * @wr_hw: bits userspace writes through to the device
- * @rw1c: of @wr_hw, the bits that are write-1-to-clear
- */
-struct vfio_pci_cfg_dword {
-	u32 virt;
-	u32 wr_virt;
-	u32 wr_hw;
-	u32 rw1c;
-};
 
 #define CFG_HEADER_DWORDS	(PCI_STD_HEADER_SIZEOF / 4)
 #define CMD_PASSTHROUGH		(PCI_COMMAND_IO | PCI_COMMAND_MEMORY |	\
@@ -66,7 +54,7 @@ static const struct vfio_pci_cfg_dword vfio_pci_header[CFG_HEADER_DWORDS] = {
 	[PCI_VENDOR_ID / 4] = { .virt = ~0U },
 	/* command passes the enables; INTx-disable belongs to the IRQ code */
 	[PCI_COMMAND / 4] = {
-		.virt = PCI_COMMAND_INTX_DISABLE,
+		.virt = PCI_COMMAND_INTX_DISABLE | PCI_STATUS_CAP_LIST << 16,
 		.wr_virt = PCI_COMMAND_INTX_DISABLE,
 		.wr_hw = CMD_PASSTHROUGH | STATUS_RW1C << 16,
 		.rw1c = STATUS_RW1C << 16,
@@ -93,14 +81,12 @@ static const struct vfio_pci_cfg_dword vfio_pci_header[CFG_HEADER_DWORDS] = {
 	[PCI_INTERRUPT_LINE / 4] = { .virt = ~0U, .wr_virt = 0xff },
 };
 
-/* Read only, from the device: the rule past the standard header for now. */
-static const struct vfio_pci_cfg_dword vfio_pci_cfg_raw_ro;
-
-static const struct vfio_pci_cfg_dword *cfg_rule(unsigned int off)
+static const struct vfio_pci_cfg_dword *
+cfg_rule(const struct vfio_pci_vconfig *vc, unsigned int off)
 {
 	if (off < PCI_STD_HEADER_SIZEOF)
 		return &vfio_pci_header[off / 4];
-	return &vfio_pci_cfg_raw_ro;
+	return vfio_pci_caps_rule(vc, off);
 }
 
 static u32 image_dword(const struct vfio_pci_vconfig *vc, unsigned int off)
@@ -236,8 +222,13 @@ VISIBLE_IF_KUNIT int vfio_pci_vconfig_init(struct vfio_pci_vconfig *vc,
 			goto err_free_image;
 		set_image_dword(vc, off, val);
 	}
+	ret = vfio_pci_caps_init(vc);
+	if (ret)
+		goto err_free_caps;
 	return 0;
 
+err_free_caps:
+	vfio_pci_caps_free(vc);
 err_free_image:
 	kfree(vc->image);
 	vc->image = NULL;
@@ -251,6 +242,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_pci_vconfig_init);
  */
 VISIBLE_IF_KUNIT void vfio_pci_vconfig_free(struct vfio_pci_vconfig *vc)
 {
+	vfio_pci_caps_free(vc);
 	kfree(vc->image);
 	vc->image = NULL;
 }
@@ -287,7 +279,7 @@ VISIBLE_IF_KUNIT int vfio_pci_vconfig_read(struct vfio_pci_vconfig *vc,
 
 	if (!access_ok_cfg(vc, off, len))
 		return -EINVAL;
-	rule = cfg_rule(off);
+	rule = cfg_rule(vc, off);
 	lanes = lane_mask(off, len);
 	if ((rule->virt & lanes) != lanes) {
 		ret = vc->hw->read(vc->hw_priv, off, len, &hw);
@@ -324,7 +316,7 @@ VISIBLE_IF_KUNIT int vfio_pci_vconfig_write(struct vfio_pci_vconfig *vc,
 
 	if (!access_ok_cfg(vc, off, len))
 		return -EINVAL;
-	rule = cfg_rule(off);
+	rule = cfg_rule(vc, off);
 	lanes = lane_mask(off, len);
 	v = (val << shift) & lanes;
 

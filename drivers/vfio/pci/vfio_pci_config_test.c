@@ -15,7 +15,7 @@
  * it, so a test can tell what userspace could and could not change.
  */
 struct fake_dev {
-	u8 cfg[PCI_CFG_SPACE_SIZE];
+	u8 cfg[PCI_CFG_SPACE_EXP_SIZE];
 	unsigned int writes;
 	unsigned int last_off;
 	unsigned int last_len;
@@ -274,14 +274,15 @@ static void bad_accesses(struct kunit *test)
 							     &fake_hw, &ctx->dev));
 }
 
-static void past_header_read_only(struct kunit *test)
+/* Space no capability owns reads the device and ignores writes. */
+static void unowned_read_only(struct kunit *test)
 {
 	struct cfg_ctx *ctx = test->priv;
 
-	ctx->dev.cfg[0x40] = 0x05;
-	KUNIT_EXPECT_EQ(test, 0x05U, rd(test, 0x40, 1));
-	wr(test, 0x40, 4, ~0U);
-	KUNIT_EXPECT_EQ(test, 0x05, ctx->dev.cfg[0x40]);
+	ctx->dev.cfg[0x80] = 0x05;
+	KUNIT_EXPECT_EQ(test, 0x05U, rd(test, 0x80, 1));
+	wr(test, 0x80, 4, ~0U);
+	KUNIT_EXPECT_EQ(test, 0x05, ctx->dev.cfg[0x80]);
 	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
 }
 
@@ -305,7 +306,7 @@ static struct kunit_case vfio_pci_config_cases[] = {
 	KUNIT_CASE(status_rw1c),
 	KUNIT_CASE(interrupt_line_and_pin),
 	KUNIT_CASE(bad_accesses),
-	KUNIT_CASE(past_header_read_only),
+	KUNIT_CASE(unowned_read_only),
 	KUNIT_CASE(chunk_lengths),
 	{}
 };
@@ -318,6 +319,261 @@ static struct kunit_suite vfio_pci_config_suite = {
 };
 
 kunit_test_suite(vfio_pci_config_suite);
+
+/*
+ * Capability chains. Each test lays a chain out in the fake device, then
+ * builds the virtual config space over it with caps_open().
+ */
+static int caps_init(struct kunit *test)
+{
+	struct cfg_ctx *ctx;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	put16(&ctx->dev, PCI_VENDOR_ID, 0x1b36);
+	put16(&ctx->dev, PCI_STATUS, PCI_STATUS_CAP_LIST);
+	ctx->dev.cfg[PCI_CAPABILITY_LIST] = 0x40;
+	test->priv = ctx;
+	return 0;
+}
+
+static void caps_open(struct kunit *test, unsigned int size)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, 0,
+			vfio_pci_vconfig_init(&ctx->vc, size, &fake_hw,
+					      &ctx->dev));
+}
+
+/* A standard capability header: id and next pointer. */
+static void cap(struct cfg_ctx *ctx, u8 pos, u8 id, u8 next, u16 flags)
+{
+	ctx->dev.cfg[pos] = id;
+	ctx->dev.cfg[pos + 1] = next;
+	put16(&ctx->dev, pos + 2, flags);
+}
+
+/* An extended capability header: id, version 1, next pointer. */
+static void ext(struct cfg_ctx *ctx, u16 pos, u16 id, u16 next)
+{
+	put32(&ctx->dev, pos, id | 1 << 16 | next << 20);
+}
+
+static bool cap_list_bit(struct kunit *test)
+{
+	return rd(test, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST;
+}
+
+static void chain_kept(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	cap(ctx, 0x40, PCI_CAP_ID_PM, 0x50, 0);
+	cap(ctx, 0x50, PCI_CAP_ID_MSI, 0x70,
+	    PCI_MSI_FLAGS_64BIT | PCI_MSI_FLAGS_MASKBIT);
+	cap(ctx, 0x70, PCI_CAP_ID_EXP, 0, 2);
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	KUNIT_EXPECT_EQ(test, 0x40U, rd(test, PCI_CAPABILITY_LIST, 1));
+	KUNIT_EXPECT_EQ(test, 0x5001U, rd(test, 0x40, 2));
+	KUNIT_EXPECT_EQ(test, 0x7005U, rd(test, 0x50, 2));
+	KUNIT_EXPECT_EQ(test, 0x0010U, rd(test, 0x70, 2));
+	KUNIT_EXPECT_TRUE(test, cap_list_bit(test));
+}
+
+static void hidden_cap_skipped(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	cap(ctx, 0x40, PCI_CAP_ID_PM, 0x48, 0);
+	cap(ctx, 0x48, PCI_CAP_ID_DBG, 0x50, 0);
+	cap(ctx, 0x50, PCI_CAP_ID_MSIX, 0, 0);
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	KUNIT_EXPECT_EQ(test, 0x50U, rd(test, 0x41, 1));
+	/* the hidden header is the snapshot, and ignores writes */
+	ctx->dev.cfg[0x48] = 0x77;
+	KUNIT_EXPECT_EQ(test, (u32)PCI_CAP_ID_DBG, rd(test, 0x48, 1));
+	wr(test, 0x48, 4, 0);
+	KUNIT_EXPECT_EQ(test, (u32)PCI_CAP_ID_DBG, rd(test, 0x48, 1));
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
+}
+
+static void all_hidden_clears_cap_list(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	cap(ctx, 0x40, PCI_CAP_ID_DBG, 0, 0);
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	KUNIT_EXPECT_EQ(test, 0U, rd(test, PCI_CAPABILITY_LIST, 1));
+	KUNIT_EXPECT_FALSE(test, cap_list_bit(test));
+}
+
+static void loop_ends_chain(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	cap(ctx, 0x40, PCI_CAP_ID_PM, 0x50, 0);
+	cap(ctx, 0x50, PCI_CAP_ID_VNDR, 0x40, 8);
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	KUNIT_EXPECT_EQ(test, 0x50U, rd(test, 0x41, 1));
+	KUNIT_EXPECT_EQ(test, 0U, rd(test, 0x51, 1));
+}
+
+static void pointer_into_header(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	ctx->dev.cfg[PCI_CAPABILITY_LIST] = 0x20;
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	KUNIT_EXPECT_EQ(test, 0U, rd(test, PCI_CAPABILITY_LIST, 1));
+	KUNIT_EXPECT_FALSE(test, cap_list_bit(test));
+}
+
+static void cap_past_end(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	/* 0xfe points at 0xfc, where an 8-byte PM capability cannot fit */
+	cap(ctx, 0x40, PCI_CAP_ID_MSIX, 0xfe, 0);
+	cap(ctx, 0xfc, PCI_CAP_ID_PM, 0, 0);
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	KUNIT_EXPECT_EQ(test, 0U, rd(test, 0x41, 1));
+}
+
+static void overlap_ends_chain(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	cap(ctx, 0x40, PCI_CAP_ID_PM, 0x44, 0);
+	cap(ctx, 0x44, PCI_CAP_ID_MSIX, 0, 0);
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	KUNIT_EXPECT_EQ(test, 0U, rd(test, 0x41, 1));
+}
+
+static void msi_emulated(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	cap(ctx, 0x40, PCI_CAP_ID_MSI, 0,
+	    PCI_MSI_FLAGS_64BIT | PCI_MSI_FLAGS_MASKBIT);
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	wr(test, 0x40 + PCI_MSI_ADDRESS_LO, 4, 0xfee00000);
+	wr(test, 0x40 + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_ENABLE);
+	KUNIT_EXPECT_EQ(test, 0xfee00000U, rd(test, 0x40 + PCI_MSI_ADDRESS_LO, 4));
+	KUNIT_EXPECT_EQ(test, (u32)(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_64BIT |
+				    PCI_MSI_FLAGS_MASKBIT),
+			rd(test, 0x40 + PCI_MSI_FLAGS, 2));
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
+	/* pending bits are the device's */
+	put32(&ctx->dev, 0x40 + PCI_MSI_PENDING_64, 3);
+	KUNIT_EXPECT_EQ(test, 3U, rd(test, 0x40 + PCI_MSI_PENDING_64, 4));
+	wr(test, 0x40 + PCI_MSI_PENDING_64, 4, 0);
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
+}
+
+static void msix_control_emulated(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	cap(ctx, 0x40, PCI_CAP_ID_MSIX, 0, 4);
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	wr(test, 0x40 + PCI_MSIX_FLAGS, 2, 0xffff);
+	KUNIT_EXPECT_EQ(test, (u32)(PCI_MSIX_FLAGS_ENABLE |
+				    PCI_MSIX_FLAGS_MASKALL | 4),
+			rd(test, 0x40 + PCI_MSIX_FLAGS, 2));
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
+}
+
+static void ext_hidden_first(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	ext(ctx, 0x100, PCI_EXT_CAP_ID_SRIOV, 0x140);
+	ext(ctx, 0x140, PCI_EXT_CAP_ID_ERR, 0x180);
+	ext(ctx, 0x180, PCI_EXT_CAP_ID_ACS, 0);
+	caps_open(test, PCI_CFG_SPACE_EXP_SIZE);
+	KUNIT_EXPECT_EQ(test, 0x140U << 20, rd(test, 0x100, 4));
+	KUNIT_EXPECT_EQ(test, (u32)(PCI_EXT_CAP_ID_ERR | 1 << 16),
+			rd(test, 0x140, 4));
+}
+
+static void ext_aer_writable(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	ext(ctx, 0x100, PCI_EXT_CAP_ID_ERR, 0);
+	put32(&ctx->dev, 0x100 + PCI_ERR_UNCOR_STATUS, 0x30);
+	caps_open(test, PCI_CFG_SPACE_EXP_SIZE);
+	wr(test, 0x100 + PCI_ERR_UNCOR_MASK, 4, 0x1234);
+	KUNIT_EXPECT_EQ(test, 0x1234U,
+			get_unaligned_le32(ctx->dev.cfg + 0x100 + PCI_ERR_UNCOR_MASK));
+	/* clearing one status bit writes only that bit */
+	wr(test, 0x100 + PCI_ERR_UNCOR_STATUS, 4, 0x10);
+	KUNIT_EXPECT_EQ(test, 0x10U,
+			get_unaligned_le32(ctx->dev.cfg + 0x100 + PCI_ERR_UNCOR_STATUS));
+	/* the header is not writable */
+	wr(test, 0x100, 4, 0);
+	KUNIT_EXPECT_EQ(test, (u32)(PCI_EXT_CAP_ID_ERR | 1 << 16),
+			rd(test, 0x100, 4));
+}
+
+static void ext_all_hidden(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	ext(ctx, 0x100, PCI_EXT_CAP_ID_ACS, 0x140);
+	ext(ctx, 0x140, PCI_EXT_CAP_ID_ATS, 0);
+	caps_open(test, PCI_CFG_SPACE_EXP_SIZE);
+	KUNIT_EXPECT_EQ(test, 0U, rd(test, 0x100, 4));
+}
+
+static void ext_loop(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	ext(ctx, 0x100, PCI_EXT_CAP_ID_ERR, 0x140);
+	ext(ctx, 0x140, PCI_EXT_CAP_ID_DSN, 0x100);
+	caps_open(test, PCI_CFG_SPACE_EXP_SIZE);
+	KUNIT_EXPECT_EQ(test, 0x140U, rd(test, 0x100, 4) >> 20);
+	KUNIT_EXPECT_EQ(test, 0U, rd(test, 0x140, 4) >> 20);
+}
+
+static void ext_next_below_0x100(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	ext(ctx, 0x100, PCI_EXT_CAP_ID_DSN, 0x80);
+	caps_open(test, PCI_CFG_SPACE_EXP_SIZE);
+	KUNIT_EXPECT_EQ(test, (u32)(PCI_EXT_CAP_ID_DSN | 1 << 16),
+			rd(test, 0x100, 4));
+}
+
+static struct kunit_case vfio_pci_caps_cases[] = {
+	KUNIT_CASE(chain_kept),
+	KUNIT_CASE(hidden_cap_skipped),
+	KUNIT_CASE(all_hidden_clears_cap_list),
+	KUNIT_CASE(loop_ends_chain),
+	KUNIT_CASE(pointer_into_header),
+	KUNIT_CASE(cap_past_end),
+	KUNIT_CASE(overlap_ends_chain),
+	KUNIT_CASE(msi_emulated),
+	KUNIT_CASE(msix_control_emulated),
+	KUNIT_CASE(ext_hidden_first),
+	KUNIT_CASE(ext_aer_writable),
+	KUNIT_CASE(ext_all_hidden),
+	KUNIT_CASE(ext_loop),
+	KUNIT_CASE(ext_next_below_0x100),
+	{}
+};
+
+static struct kunit_suite vfio_pci_caps_suite = {
+	.name = "vfio_pci_caps",
+	.init = caps_init,
+	.exit = cfg_exit,
+	.test_cases = vfio_pci_caps_cases,
+};
+
+kunit_test_suite(vfio_pci_caps_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests of vfio_pci_core's config-space emulation");

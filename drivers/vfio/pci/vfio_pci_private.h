@@ -58,6 +58,32 @@ struct vfio_pci_settings {
 };
 
 /**
+ * struct vfio_pci_cfg_dword - access rules for one dword of config space
+ * @virt: bits served from the virtual image
+ * @wr_virt: bits userspace writes into the image
+ * @wr_hw: bits userspace writes through to the device
+ * @rw1c: of @wr_hw, the bits that are write-1-to-clear
+ */
+struct vfio_pci_cfg_dword {
+	u32 virt;
+	u32 wr_virt;
+	u32 wr_hw;
+	u32 rw1c;
+};
+
+/**
+ * struct vfio_pci_cap - a capability found in config space
+ * @type: what userspace sees of it; NULL when it is hidden
+ * @start: offset of its header
+ * @size: bytes it covers
+ */
+struct vfio_pci_cap {
+	const struct vfio_pci_cap_type *type;
+	u16 start;
+	u16 size;
+};
+
+/**
  * struct vfio_pci_cfg_hw - how the config-space emulation reaches a device
  * @read: read @len (1, 2 or 4) bytes at @off into @val; 0 or -errno
  * @write: write the low @len bytes of @val at @off; 0 or -errno
@@ -83,6 +109,11 @@ struct vfio_pci_cfg_hw {
  * @rom_mask: writable bits of the expansion ROM BAR, zero without a ROM
  * @hw: accessors of the device behind this view
  * @hw_priv: argument for @hw
+ * @owner: per dword past the header, 1 + the index in @caps of the
+ *	capability covering it, or 0
+ * @caps: capabilities of both chains, in the order they were found
+ * @ncaps: entries used in @caps
+ * @max_caps: entries allocated in @caps
  */
 struct vfio_pci_vconfig {
 	u8 *image;
@@ -92,6 +123,10 @@ struct vfio_pci_vconfig {
 	u32 rom_mask;
 	const struct vfio_pci_cfg_hw *hw;
 	void *hw_priv;
+	u8 *owner;
+	struct vfio_pci_cap *caps;
+	unsigned int ncaps;
+	unsigned int max_caps;
 };
 
 /**
@@ -191,6 +226,11 @@ int vfio_pci_vconfig_write(struct vfio_pci_vconfig *vc, unsigned int off,
 			   unsigned int len, u32 val);
 #endif
 int vfio_pci_config_open(struct vfio_pci_core_device *vdev);
+/* Capability chains (vfio_pci_caps.c) */
+int vfio_pci_caps_init(struct vfio_pci_vconfig *vc);
+void vfio_pci_caps_free(struct vfio_pci_vconfig *vc);
+const struct vfio_pci_cfg_dword *
+vfio_pci_caps_rule(const struct vfio_pci_vconfig *vc, unsigned int off);
 void vfio_pci_config_close(struct vfio_pci_core_device *vdev);
 ssize_t vfio_pci_config_rw(struct vfio_pci_core_device *vdev,
 			   char __user *buf, size_t count, loff_t pos,

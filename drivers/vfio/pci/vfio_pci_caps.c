@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Capability chains of the virtual config space: which capabilities
+ * userspace sees, how long each one is, and the access rules of each of
+ * their dwords.
+ */
+
+#include <linux/bitfield.h>
+#include <linux/slab.h>
+#include <linux/unaligned.h>
+
+#include "vfio_pci_private.h"
+
+/*
+ * DOC: capability chains
+ *
+ * When the virtual config space is built, both chains are walked once over
+ * the image, never over the device, so a device that changes its pointers
+ * later cannot change what was validated. Each capability found gets the
+ * dwords it covers recorded in &vfio_pci_vconfig.owner; a capability that
+ * points below its region, past the end of config space, back into one
+ * already seen, or that would run past the end or over another one, ends
+ * the chain there.
+ *
+ * Capabilities this file has a &struct vfio_pci_cap_type for are exposed;
+ * the others are hidden: the pointer that led to one is rewritten in the
+ * image to skip it, and its header reads as the snapshot taken at open.
+ * The extended chain must start at 0x100: when the capability there is
+ * hidden, its header reads as a null capability (id 0, version 0) whose
+ * next pointer leads to the first exposed one.
+ *
+ * Extended capabilities are hidden when the host owns what they control
+ * (SR-IOV, ATS, PRI, PASID, ACS, resizable BARs, link and power policy)
+ * or when nothing here emulates them.
+ */
+
+/**
+ * struct vfio_pci_cap_type - a capability userspace may see
+ * @id: PCI_CAP_ID_* or PCI_EXT_CAP_ID_*
+ * @size: size in bytes, or 0 when @size_fn computes it
+ * @size_fn: size of a variable-length capability at @pos of @image
+ * @dwords: access rules of its first @ndwords dwords; the rest read the
+ *	device and ignore writes
+ * @ndwords: number of entries in @dwords
+ * @rule_fn: when set, gives the rule of dword @idx instead of @dwords
+ */
+struct vfio_pci_cap_type {
+	u16 id;
+	u16 size;
+	unsigned int (*size_fn)(const u8 *image, unsigned int pos);
+	const struct vfio_pci_cfg_dword *dwords;
+	u8 ndwords;
+	const struct vfio_pci_cfg_dword *(*rule_fn)(const u8 *image,
+						    unsigned int pos,
+						    unsigned int idx);
+};
+
+/*
+ * Rules shared by several capabilities, as initializers so tables can be
+ * built from them.
+ *
+ * CAP_HDR: standard header, id and next pointer are the image's.
+ * EXT_HDR: extended header, id, version and next pointer are the image's.
+ * DEV_RW: a device register userspace may write.
+ * DEV_RW1C: a device status register of write-1-to-clear bits.
+ */
+#define CAP_HDR		{ .virt = 0xffff }
+#define EXT_HDR		{ .virt = ~0U }
+#define DEV_RW		{ .wr_hw = ~0U }
+#define DEV_RW1C	{ .wr_hw = ~0U, .rw1c = ~0U }
+
+/* Emulated data userspace may write freely, never reaching the device. */
+static const struct vfio_pci_cfg_dword all_virt = {
+	.virt = ~0U,
+	.wr_virt = ~0U,
+};
+
+/* The device's value; writes ignored. */
+static const struct vfio_pci_cfg_dword dev_ro;
+
+/* Frozen at open: the rule for hidden capabilities. */
+static const struct vfio_pci_cfg_dword frozen = { .virt = ~0U };
+
+static const struct vfio_pci_cfg_dword hdr_only[] = { CAP_HDR };
+
+/* MSI: enable and queue size are the user's; the kernel programs MSI. */
+static const struct vfio_pci_cfg_dword msi_hdr = {
+	.virt = ~0U,
+	.wr_virt = (PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE) << 16,
+};
+
+static unsigned int msi_size(const u8 *image, unsigned int pos)
+{
+	u16 flags = get_unaligned_le16(image + pos + PCI_MSI_FLAGS);
+	unsigned int size = PCI_MSI_DATA_32 + 2;
+
+	if (flags & PCI_MSI_FLAGS_64BIT)
+		size += 4;
+	if (flags & PCI_MSI_FLAGS_MASKBIT)
+		size += 10;
+	return size;
+}
+
+/* Address, data and mask are emulated; pending bits are the device's. */
+static const struct vfio_pci_cfg_dword *
+msi_rule(const u8 *image, unsigned int pos, unsigned int idx)
+{
+	u16 flags = get_unaligned_le16(image + pos + PCI_MSI_FLAGS);
+
+	if (!idx)
+		return &msi_hdr;
+	if ((flags & PCI_MSI_FLAGS_MASKBIT) &&
+	    idx == msi_size(image, pos) / 4 - 1)
+		return &dev_ro;
+	return &all_virt;
+}
+
+/* MSI-X: enable and function mask are the user's; the table is the BAR's. */
+static const struct vfio_pci_cfg_dword msix_dwords[] = {
+	{
+		.virt = 0xffff | (PCI_MSIX_FLAGS_ENABLE |
+				  PCI_MSIX_FLAGS_MASKALL) << 16,
+		.wr_virt = (PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL) << 16,
+	},
+};
+
+/* Functions userspace can own are endpoints; integrated ones have no link. */
+static unsigned int exp_size(const u8 *image, unsigned int pos)
+{
+	u16 flags = get_unaligned_le16(image + pos + PCI_EXP_FLAGS);
+	bool v2 = (flags & PCI_EXP_FLAGS_VERS) > 1;
+
+	if (FIELD_GET(PCI_EXP_FLAGS_TYPE, flags) == PCI_EXP_TYPE_RC_END)
+		return v2 ? PCI_CAP_EXP_RC_ENDPOINT_SIZEOF_V2 :
+			    PCI_CAP_EXP_RC_ENDPOINT_SIZEOF_V1;
+	return v2 ? PCI_CAP_EXP_ENDPOINT_SIZEOF_V2 :
+		    PCI_CAP_EXP_ENDPOINT_SIZEOF_V1;
+}
+
+static unsigned int vndr_size(const u8 *image, unsigned int pos)
+{
+	return image[pos + PCI_CAP_FLAGS];
+}
+
+/* AER: status bits clear on one, masks and severity are the user's. */
+static const struct vfio_pci_cfg_dword aer_dwords[] = {
+	EXT_HDR,
+	DEV_RW1C,	/* PCI_ERR_UNCOR_STATUS */
+	DEV_RW,		/* PCI_ERR_UNCOR_MASK */
+	DEV_RW,		/* PCI_ERR_UNCOR_SEVER */
+	DEV_RW1C,	/* PCI_ERR_COR_STATUS */
+	DEV_RW,		/* PCI_ERR_COR_MASK */
+};
+
+static const struct vfio_pci_cfg_dword ext_hdr_only[] = { EXT_HDR };
+
+/* Vendor-specific and designated vendor-specific: length in the header. */
+static unsigned int vsec_size(const u8 *image, unsigned int pos)
+{
+	return PCI_VNDR_HEADER_LEN(get_unaligned_le32(image + pos +
+						      PCI_VNDR_HEADER));
+}
+
+/*
+ * Exposed standard capabilities. Until their emulation lands, PM, PCIe,
+ * AF and VPD registers read the device and ignore writes.
+ */
+static const struct vfio_pci_cap_type std_caps[] = {
+	{ .id = PCI_CAP_ID_PM, .size = PCI_PM_SIZEOF,
+	  .dwords = hdr_only, .ndwords = ARRAY_SIZE(hdr_only) },
+	{ .id = PCI_CAP_ID_MSI, .size_fn = msi_size, .rule_fn = msi_rule },
+	{ .id = PCI_CAP_ID_MSIX, .size = PCI_CAP_MSIX_SIZEOF,
+	  .dwords = msix_dwords, .ndwords = ARRAY_SIZE(msix_dwords) },
+	{ .id = PCI_CAP_ID_EXP, .size_fn = exp_size,
+	  .dwords = hdr_only, .ndwords = ARRAY_SIZE(hdr_only) },
+	{ .id = PCI_CAP_ID_AF, .size = PCI_CAP_AF_SIZEOF,
+	  .dwords = hdr_only, .ndwords = ARRAY_SIZE(hdr_only) },
+	{ .id = PCI_CAP_ID_VPD, .size = PCI_CAP_VPD_SIZEOF,
+	  .dwords = hdr_only, .ndwords = ARRAY_SIZE(hdr_only) },
+	{ .id = PCI_CAP_ID_VNDR, .size_fn = vndr_size,
+	  .dwords = hdr_only, .ndwords = ARRAY_SIZE(hdr_only) },
+};
+
+/* Exposed extended capabilities; all others are hidden. */
+static const struct vfio_pci_cap_type ext_caps[] = {
+	{ .id = PCI_EXT_CAP_ID_ERR, .size = PCI_ERR_ROOT_COMMAND,
+	  .dwords = aer_dwords, .ndwords = ARRAY_SIZE(aer_dwords) },
+	{ .id = PCI_EXT_CAP_ID_DSN, .size = PCI_EXT_CAP_DSN_SIZEOF,
+	  .dwords = ext_hdr_only, .ndwords = ARRAY_SIZE(ext_hdr_only) },
+	{ .id = PCI_EXT_CAP_ID_PWR, .size = PCI_EXT_CAP_PWR_SIZEOF,
+	  .dwords = ext_hdr_only, .ndwords = ARRAY_SIZE(ext_hdr_only) },
+	{ .id = PCI_EXT_CAP_ID_ARI, .size = PCI_EXT_CAP_ARI_SIZEOF,
+	  .dwords = ext_hdr_only, .ndwords = ARRAY_SIZE(ext_hdr_only) },
+	{ .id = PCI_EXT_CAP_ID_VNDR, .size_fn = vsec_size,
+	  .dwords = ext_hdr_only, .ndwords = ARRAY_SIZE(ext_hdr_only) },
+	{ .id = PCI_EXT_CAP_ID_DVSEC, .size_fn = vsec_size,
+	  .dwords = ext_hdr_only, .ndwords = ARRAY_SIZE(ext_hdr_only) },
+};
+
+static const struct vfio_pci_cap_type *
+find_type(const struct vfio_pci_cap_type *types, unsigned int n, u16 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (types[i].id == id)
+			return &types[i];
+	return NULL;
+}
+
+static unsigned int type_size(const struct vfio_pci_cap_type *type,
+			      const u8 *image, unsigned int pos)
+{
+	return type->size_fn ? type->size_fn(image, pos) : type->size;
+}
+
+/*
+ * Room for every capability a conventional chain can hold, and a bound for
+ * both chains together that no real device comes near; past it the chain
+ * ends. &vfio_pci_vconfig.owner counts them in a u8.
+ */
+#define MAX_STD_CAPS	((PCI_CFG_SPACE_SIZE - PCI_STD_HEADER_SIZEOF) / 4)
+#define MAX_CAPS	U8_MAX
+
+/*
+ * Record a capability over [@pos, @pos + @size) if that space lies in
+ * [@lo, @hi) and nobody owns any of it. Returns false when the chain must
+ * end here.
+ */
+static bool claim(struct vfio_pci_vconfig *vc, unsigned int pos,
+		  unsigned int size, unsigned int lo, unsigned int hi,
+		  const struct vfio_pci_cap_type *type)
+{
+	unsigned int d;
+
+	if (pos < lo || pos & 3 || size < 2 || size > hi - pos ||
+	    vc->ncaps >= vc->max_caps)
+		return false;
+	for (d = pos / 4; d < DIV_ROUND_UP(pos + size, 4); d++)
+		if (vc->owner[d])
+			return false;
+	vc->caps[vc->ncaps] = (struct vfio_pci_cap){
+		.type = type, .start = pos, .size = size,
+	};
+	vc->ncaps++;
+	for (d = pos / 4; d < DIV_ROUND_UP(pos + size, 4); d++)
+		vc->owner[d] = vc->ncaps;
+	return true;
+}
+
+static void walk_std(struct vfio_pci_vconfig *vc)
+{
+	const struct vfio_pci_cap_type *type;
+	unsigned int link = PCI_CAPABILITY_LIST, pos, size;
+	u8 *img = vc->image;
+
+	pos = img[PCI_CAPABILITY_LIST] & ~3;
+	while (pos) {
+		type = pos >= PCI_STD_HEADER_SIZEOF && pos <= 0xfc ?
+		       find_type(std_caps, ARRAY_SIZE(std_caps), img[pos]) :
+		       NULL;
+		size = type ? type_size(type, img, pos) : 4;
+		if (!claim(vc, pos, size, PCI_STD_HEADER_SIZEOF,
+			   PCI_CFG_SPACE_SIZE, type))
+			break;
+		if (type) {
+			img[link] = pos;
+			link = pos + PCI_CAP_LIST_NEXT;
+		}
+		pos = img[pos + PCI_CAP_LIST_NEXT] & ~3;
+	}
+	img[link] = 0;
+	if (!img[PCI_CAPABILITY_LIST])
+		img[PCI_STATUS] &= ~PCI_STATUS_CAP_LIST;
+}
+
+static void set_ext_next(u8 *img, unsigned int pos, unsigned int next)
+{
+	u32 hdr = get_unaligned_le32(img + pos);
+
+	put_unaligned_le32((hdr & 0x000fffff) | next << 20, img + pos);
+}
+
+static void walk_ext(struct vfio_pci_vconfig *vc)
+{
+	const struct vfio_pci_cap_type *type;
+	unsigned int link = 0, pos = PCI_CFG_SPACE_SIZE, size;
+	u8 *img = vc->image;
+	u32 hdr;
+
+	hdr = get_unaligned_le32(img + pos);
+	if (!hdr || hdr == ~0U)
+		return;
+	while (pos) {
+		hdr = get_unaligned_le32(img + pos);
+		type = find_type(ext_caps, ARRAY_SIZE(ext_caps),
+				 PCI_EXT_CAP_ID(hdr));
+		size = type ? type_size(type, img, pos) : 4;
+		if (!claim(vc, pos, size, PCI_CFG_SPACE_SIZE, vc->size, type))
+			break;
+		if (type) {
+			if (link)
+				set_ext_next(img, link, pos);
+			else if (pos != PCI_CFG_SPACE_SIZE)
+				/* 0x100 is hidden: a null header leads on */
+				put_unaligned_le32(pos << 20,
+						   img + PCI_CFG_SPACE_SIZE);
+			link = pos;
+		}
+		pos = PCI_EXT_CAP_NEXT(hdr);
+	}
+	if (link)
+		set_ext_next(img, link, 0);
+	else
+		put_unaligned_le32(0, img + PCI_CFG_SPACE_SIZE);
+}
+
+/**
+ * vfio_pci_caps_init() - find the capabilities of a virtual config space
+ * @vc: a virtual config space whose image holds the device's snapshot
+ *
+ * Walks both chains of the image, records who owns each dword and rewrites
+ * the chains so they lead only to exposed capabilities. Undone by
+ * vfio_pci_caps_free(), also after a failure.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vfio_pci_caps_init(struct vfio_pci_vconfig *vc)
+{
+	vc->ncaps = 0;
+	vc->max_caps = vc->size > PCI_CFG_SPACE_SIZE ? MAX_CAPS : MAX_STD_CAPS;
+	vc->owner = kcalloc(vc->size / 4, sizeof(*vc->owner), GFP_KERNEL);
+	vc->caps = kcalloc(vc->max_caps, sizeof(*vc->caps), GFP_KERNEL);
+	if (!vc->owner || !vc->caps)
+		return -ENOMEM;
+	walk_std(vc);
+	if (vc->size > PCI_CFG_SPACE_SIZE)
+		walk_ext(vc);
+	return 0;
+}
+
+/**
+ * vfio_pci_caps_free() - release what vfio_pci_caps_init() allocated
+ * @vc: the virtual config space
+ */
+void vfio_pci_caps_free(struct vfio_pci_vconfig *vc)
+{
+	kfree(vc->caps);
+	vc->caps = NULL;
+	kfree(vc->owner);
+	vc->owner = NULL;
+	vc->ncaps = 0;
+}
+
+/**
+ * vfio_pci_caps_rule() - access rule of a dword past the standard header
+ * @vc: the virtual config space
+ * @off: offset of the dword, at least %PCI_STD_HEADER_SIZEOF
+ *
+ * Return: the rule of the capability that owns the dword, the frozen rule
+ * of a hidden one, or read-only device access for unowned space.
+ */
+const struct vfio_pci_cfg_dword *
+vfio_pci_caps_rule(const struct vfio_pci_vconfig *vc, unsigned int off)
+{
+	const struct vfio_pci_cap *cap;
+	unsigned int idx;
+
+	if (!vc->owner || !vc->owner[off / 4])
+		return &dev_ro;
+	cap = &vc->caps[vc->owner[off / 4] - 1];
+	if (!cap->type)
+		return &frozen;
+	idx = (off - cap->start) / 4;
+	if (cap->type->rule_fn)
+		return cap->type->rule_fn(vc->image, cap->start, idx);
+	return idx < cap->type->ndwords ? &cap->type->dwords[idx] : &dev_ro;
+}
