@@ -103,7 +103,7 @@ check_qmp_unplug() {
 }
 
 kunit_parse() { # kunit_parse FLAVOR
-	local k=$RIG_BUILD/vm/test-$1/kunit-vfio_pci_config.ktap
+	local k=$RIG_BUILD/vm/test-$1/kunit.ktap
 	[ -f "$k" ] || { echo "no KUnit output from $1"; return 1; }
 	python3 "$RIG_TREE/tools/testing/kunit/kunit.py" parse "$k"
 }

@@ -34,13 +34,26 @@ logtest() {
 
 ours() { [ "$RIG_FLAVOR" != upstream ]; }
 
-kunit_suite() { # kunit_suite MODULE SUITE
-	rig_modprobe "$1" || return 1
-	r=/sys/kernel/debug/kunit/$2/results
-	[ -r "$r" ] || { echo "# no $r"; return 1; }
-	cp "$r" "$RIG_OUT/kunit-$2.ktap"
-	cat "$r"
-	! grep -q '^[[:space:]]*not ok' "$r"
+# kunit_suites MODULE SUITE...: load a KUnit module, print its suites as
+# one KTAP document, also kept as $RIG_OUT/kunit.ktap for kunit.py parse.
+kunit_suites() {
+	mod=$1
+	shift
+	rig_modprobe "$mod" || return 1
+	i=0
+	{
+		echo "KTAP version 1"
+		echo "1..$#"
+		for suite in "$@"; do
+			i=$((i + 1))
+			r=/sys/kernel/debug/kunit/$suite/results
+			[ -r "$r" ] || { echo "not ok $i $suite # no $r"; continue; }
+			# drop the file's own header; renumber its result line
+			sed -e '1,2d' -e "s/^\(not ok\|ok\) 1 /\1 $i /" "$r"
+		done
+	} > "$RIG_OUT/kunit.ktap"
+	cat "$RIG_OUT/kunit.ktap"
+	! grep -q '^[[:space:]]*not ok' "$RIG_OUT/kunit.ktap"
 }
 
 bound_to() { # bound_to BDF DRIVER
@@ -56,14 +69,26 @@ bind_by_ids() {
 	"$RIG_BIN/vfio_pci_basic_test" "$1"
 }
 
+# config_conformance VENDOR:DEVICE: bind it, check its config space view
+config_conformance() {
+	bdf=$(rig_find "$1") || return 1
+	bound_to "$bdf" vfio-pci || rig_bind "$bdf" vfio-pci || return 1
+	"$RIG_BIN/vfio_pci_config_test" "$bdf"
+}
+
+# name:vendor:device of every function of the std device set
+CONFIG_DEVICES="edu:1234:11e8 nvme:1b36:0010 e1000e:8086:10d3
+ivshmem:1af4:1110 testdev:1b36:0005 vga:1234:1111"
+
 echo "KTAP version 1"
-echo "1..6"
+echo "1..$((6 + $(echo $CONFIG_DEVICES | wc -w)))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
 
 if ours; then
-	subtest kunit_vfio_pci_config kunit_suite vfio_pci_config_test vfio_pci_config
+	subtest kunit_vfio_pci_core kunit_suites vfio_pci_config_test \
+		vfio_pci_config vfio_pci_caps
 else
-	result ok kunit_vfio_pci_config "SKIP the KUnit suite is ours alone"
+	result ok kunit_vfio_pci_core "SKIP the KUnit suites are ours alone"
 fi
 
 edu=$(rig_find 1234:11e8)
@@ -75,4 +100,7 @@ fi
 subtest edu_basic "$RIG_BIN/vfio_pci_basic_test" "$edu"
 logtest edu_demo "$RIG_BIN/vfio_pci_demo" "$edu"
 subtest edu_bind_ids bind_by_ids "$edu"
+for dev in $CONFIG_DEVICES; do
+	subtest "config_${dev%%:*}" config_conformance "${dev#*:}"
+done
 exit 0
