@@ -7,15 +7,13 @@
  */
 #include <endian.h>
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
 
-#include "vfio_util.h"
+#include "vfio_test.h"
 
 #define EDU_VENDOR		0x1234
 #define EDU_DEVICE		0x11e8
@@ -25,100 +23,7 @@
 
 #define CFG_REGION		VFIO_PCI_CONFIG_REGION_INDEX
 
-struct test_ctx {
-	struct vfio_dev *d;
-	const char *bdf;
-	char name[64];
-	int fails;
-	const char *skip;	/* set to skip the test, with the reason */
-};
-
-struct test {
-	const char *name;
-	void (*fn)(struct test_ctx *t);
-};
-
 static bool is_edu;
-
-static const char *strerrorname(int err)
-{
-	switch (err) {
-	case EINVAL:
-		return "EINVAL";
-	case EFAULT:
-		return "EFAULT";
-	case EBADF:
-		return "EBADF";
-	default:
-		return strerror(err);
-	}
-}
-
-/* Count a failed check of @t and print "# <test>: <msg>". */
-static void check_failed(struct test_ctx *t, const char *msg)
-{
-	ktap_diag("%s: %s", t->name, msg);
-	t->fails++;
-}
-
-/* Record a failed assertion with a diagnostic line; returns !cond. */
-static __printf(3, 4) bool check(struct test_ctx *t, bool cond,
-				 const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	if (cond)
-		return false;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	check_failed(t, msg);
-	return true;
-}
-
-/* A helper call that returned @ret, 0 or -errno, must have succeeded. */
-static __printf(3, 4) bool check_ok(struct test_ctx *t, int ret,
-				    const char *what, ...)
-{
-	char msg[512];
-	va_list ap;
-	int len;
-
-	if (ret == 0)
-		return false;
-	va_start(ap, what);
-	len = vsnprintf(msg, sizeof(msg), what, ap);
-	va_end(ap);
-	if (len >= 0 && (size_t)len < sizeof(msg))
-		snprintf(msg + len, sizeof(msg) - len,
-			 " failed: %s (errno %d)", strerror(-ret), -ret);
-	check_failed(t, msg);
-	return true;
-}
-
-/* A raw ioctl/syscall result @ret must be -1 with errno @err == @want. */
-static __printf(5, 6) bool check_errno(struct test_ctx *t, long ret,
-				       int err, int want,
-				       const char *what, ...)
-{
-	char msg[512];
-	va_list ap;
-	int len;
-
-	if (ret == -1 && err == want)
-		return false;
-	va_start(ap, what);
-	len = vsnprintf(msg, sizeof(msg), what, ap);
-	va_end(ap);
-	if (len >= 0 && (size_t)len < sizeof(msg))
-		snprintf(msg + len, sizeof(msg) - len,
-			 ": expected failure with %s, got ret %ld errno %d (%s)",
-			 strerrorname(want), ret, ret == -1 ? err : 0,
-			 ret == -1 ? strerror(err) : "no error");
-	check_failed(t, msg);
-	return true;
-}
 
 /* The sysfs view of the config space (as root: the whole of it). */
 static int sysfs_config(struct test_ctx *t, __u8 *buf, size_t len,
@@ -704,89 +609,19 @@ static const struct test tests[] = {
 	{ "bad_fd_after_close", test_bad_fd_after_close },
 };
 
-/* Is the interface @mode needs missing from this kernel altogether? */
-static const char *mode_unsupported(enum vfio_open_mode mode)
-{
-	if (mode == VFIO_MODE_GROUP) {
-		if (access("/dev/vfio/vfio", F_OK))
-			return "no /dev/vfio/vfio (no VFIO container support)";
-	} else {
-		if (access("/sys/class/vfio-dev", F_OK))
-			return "no /sys/class/vfio-dev (no VFIO device cdev support)";
-		if (access("/dev/iommu", F_OK))
-			return "no /dev/iommu (no iommufd)";
-	}
-	return NULL;
-}
-
-static void run_mode(const char *bdf, enum vfio_open_mode mode)
-{
-	const char *prefix = vfio_mode_name(mode);
-	const char *unsupported;
-	struct test_ctx t;
-	struct vfio_dev d;
-	size_t i;
-	int ret;
-
-	unsupported = mode_unsupported(mode);
-	ret = unsupported ? 0 : vfio_dev_open(&d, bdf, mode);
-	if (!unsupported && !ret)
-		ktap_diag("%s: opened %s through %s", prefix, bdf, d.path);
-	else if (!unsupported)
-		ktap_diag("%s: cannot open %s: %s", prefix, bdf, d.err);
-
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		memset(&t, 0, sizeof(t));
-		t.d = &d;
-		t.bdf = bdf;
-		snprintf(t.name, sizeof(t.name), "%s_%s", prefix,
-			 tests[i].name);
-		if (unsupported) {
-			ktap_skip(t.name, unsupported);
-			continue;
-		}
-		if (ret) {
-			ktap_result(false, t.name, "device did not open: %s",
-				    d.err);
-			continue;
-		}
-		tests[i].fn(&t);
-		if (t.fails)
-			ktap_result(false, t.name, "%d check(s) failed",
-				    t.fails);
-		else if (t.skip)
-			ktap_skip(t.name, t.skip);
-		else
-			ktap_result(true, t.name, NULL);
-	}
-	if (!unsupported && !ret)
-		vfio_dev_close(&d);
-}
-
-int main(int argc, char **argv)
+/* Is @bdf a QEMU edu device? Its own checks are skipped if not. */
+static void probe_edu(const char *bdf)
 {
 	unsigned long vendor, device;
-	const char *bdf;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s DDDD:BB:DD.F\n", argv[0]);
-		return 2;
-	}
-	bdf = argv[1];
-
-	ktap_plan(2 * ARRAY_SIZE(tests));
-	if (!sysfs_device_exists(bdf)) {
-		printf("Bail out! no PCI device %s in /sys/bus/pci/devices\n",
-		       bdf);
-		return 1;
-	}
 	is_edu = !sysfs_read_ulong(bdf, "vendor", &vendor) &&
 		 !sysfs_read_ulong(bdf, "device", &device) &&
 		 vendor == EDU_VENDOR && device == EDU_DEVICE;
 	ktap_diag("device %s: %s", bdf, is_edu ? "QEMU edu (1234:11e8)" :
 		  "not an edu device, edu checks will be skipped");
+}
 
-	run_mode(bdf, VFIO_MODE_GROUP);
-	run_mode(bdf, VFIO_MODE_CDEV);
-	return ktap_finish();
+int main(int argc, char **argv)
+{
+	return vfio_test_main(argc, argv, tests, ARRAY_SIZE(tests), probe_edu);
 }

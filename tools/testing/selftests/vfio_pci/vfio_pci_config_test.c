@@ -12,14 +12,13 @@
  * let the MSI/MSI-X registers userspace programs reach the hardware.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
 
-#include "vfio_util.h"
+#include "vfio_test.h"
 
 #define CFG_REGION		VFIO_PCI_CONFIG_REGION_INDEX
 #define CFG_SIZE_STD		256
@@ -34,19 +33,6 @@
 #define MSI_TEST_ADDR		0xfee01000u
 #define MSI_TEST_DATA		0x4321u
 
-struct test_ctx {
-	struct vfio_dev *d;
-	const char *bdf;
-	char name[64];
-	int fails;
-	const char *skip;	/* set to skip the test, with the reason */
-};
-
-struct test {
-	const char *name;
-	void (*fn)(struct test_ctx *t);
-};
-
 /* The host's config space, from sysfs. */
 struct host_cfg {
 	__u8 b[CFG_SIZE_EXT];
@@ -59,59 +45,6 @@ struct cap_list {
 	unsigned int id[MAX_CAPS];
 	unsigned int n;
 };
-
-/* Count a failed check of @t and print "# <test>: <msg>". */
-static void check_failed(struct test_ctx *t, const char *msg)
-{
-	ktap_diag("%s: %s", t->name, msg);
-	t->fails++;
-}
-
-/* Record a failed assertion with a diagnostic line; returns !cond. */
-static __printf(3, 4) bool check(struct test_ctx *t, bool cond,
-				 const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	if (cond)
-		return false;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	check_failed(t, msg);
-	return true;
-}
-
-/* A helper call that returned @ret, 0 or -errno, must have succeeded. */
-static __printf(3, 4) bool check_ok(struct test_ctx *t, int ret,
-				    const char *what, ...)
-{
-	char msg[512];
-	va_list ap;
-	int len;
-
-	if (ret == 0)
-		return false;
-	va_start(ap, what);
-	len = vsnprintf(msg, sizeof(msg), what, ap);
-	va_end(ap);
-	if (len >= 0 && (size_t)len < sizeof(msg))
-		snprintf(msg + len, sizeof(msg) - len,
-			 " failed: %s (errno %d)", strerror(-ret), -ret);
-	check_failed(t, msg);
-	return true;
-}
-
-static __u32 get_le(const __u8 *b, int size)
-{
-	__u32 v = 0;
-	int i;
-
-	for (i = size - 1; i >= 0; i--)
-		v = (v << 8) | b[i];
-	return v;
-}
 
 /* Read @size bytes at @off of the VFIO view, failing the test on error. */
 static bool vread(struct test_ctx *t, unsigned int off, int size, __u32 *val)
@@ -670,87 +603,17 @@ static const struct test tests[] = {
 	{ "unaligned_and_cross", test_unaligned_and_cross },
 };
 
-/* Is the interface @mode needs missing from this kernel altogether? */
-static const char *mode_unsupported(enum vfio_open_mode mode)
+/* Name the function under test by its ids. */
+static void print_ids(const char *bdf)
 {
-	if (mode == VFIO_MODE_GROUP) {
-		if (access("/dev/vfio/vfio", F_OK))
-			return "no /dev/vfio/vfio (no VFIO container support)";
-	} else {
-		if (access("/sys/class/vfio-dev", F_OK))
-			return "no /sys/class/vfio-dev (no VFIO device cdev support)";
-		if (access("/dev/iommu", F_OK))
-			return "no /dev/iommu (no iommufd)";
-	}
-	return NULL;
-}
+	unsigned long vendor, device;
 
-static void run_mode(const char *bdf, enum vfio_open_mode mode)
-{
-	const char *prefix = vfio_mode_name(mode);
-	const char *unsupported;
-	struct test_ctx t;
-	struct vfio_dev d;
-	size_t i;
-	int ret;
-
-	unsupported = mode_unsupported(mode);
-	ret = unsupported ? 0 : vfio_dev_open(&d, bdf, mode);
-	if (!unsupported && !ret)
-		ktap_diag("%s: opened %s through %s", prefix, bdf, d.path);
-	else if (!unsupported)
-		ktap_diag("%s: cannot open %s: %s", prefix, bdf, d.err);
-
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		memset(&t, 0, sizeof(t));
-		t.d = &d;
-		t.bdf = bdf;
-		snprintf(t.name, sizeof(t.name), "%s_%s", prefix,
-			 tests[i].name);
-		if (unsupported) {
-			ktap_skip(t.name, unsupported);
-			continue;
-		}
-		if (ret) {
-			ktap_result(false, t.name, "device did not open: %s",
-				    d.err);
-			continue;
-		}
-		tests[i].fn(&t);
-		if (t.fails)
-			ktap_result(false, t.name, "%d check(s) failed",
-				    t.fails);
-		else if (t.skip)
-			ktap_skip(t.name, t.skip);
-		else
-			ktap_result(true, t.name, NULL);
-	}
-	if (!unsupported && !ret)
-		vfio_dev_close(&d);
+	if (!sysfs_read_ulong(bdf, "vendor", &vendor) &&
+	    !sysfs_read_ulong(bdf, "device", &device))
+		ktap_diag("device %s: %04lx:%04lx", bdf, vendor, device);
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long vendor, device;
-	const char *bdf;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s DDDD:BB:DD.F\n", argv[0]);
-		return 2;
-	}
-	bdf = argv[1];
-
-	ktap_plan(2 * ARRAY_SIZE(tests));
-	if (!sysfs_device_exists(bdf)) {
-		printf("Bail out! no PCI device %s in /sys/bus/pci/devices\n",
-		       bdf);
-		return 1;
-	}
-	if (!sysfs_read_ulong(bdf, "vendor", &vendor) &&
-	    !sysfs_read_ulong(bdf, "device", &device))
-		ktap_diag("device %s: %04lx:%04lx", bdf, vendor, device);
-
-	run_mode(bdf, VFIO_MODE_GROUP);
-	run_mode(bdf, VFIO_MODE_CDEV);
-	return ktap_finish();
+	return vfio_test_main(argc, argv, tests, ARRAY_SIZE(tests), print_ids);
 }

@@ -305,7 +305,7 @@ ssize_t vfio_region_pwrite(struct vfio_dev *d, __u32 index, const void *buf,
 	return n < 0 ? -errno : n;
 }
 
-static __u32 get_le(const __u8 *b, int size)
+__u32 get_le(const __u8 *b, int size)
 {
 	__u32 v = 0;
 	int i;

@@ -87,6 +87,9 @@ ssize_t vfio_region_pwrite(struct vfio_dev *d, __u32 index, const void *buf,
 int vfio_cfg_read(struct vfio_dev *d, __u64 off, int size, __u32 *val);
 int vfio_cfg_write(struct vfio_dev *d, __u64 off, int size, __u32 val);
 
+/* The little-endian value of the @size bytes at @b. */
+__u32 get_le(const __u8 *b, int size);
+
 /* 4-byte BAR access at @off inside BAR @bar. 0 or a negative errno. */
 int vfio_bar_read32(struct vfio_dev *d, int bar, __u64 off, __u32 *val);
 int vfio_bar_write32(struct vfio_dev *d, int bar, __u64 off, __u32 val);

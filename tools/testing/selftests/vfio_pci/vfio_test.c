@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The KTAP harness of the vfio_pci test programs; see vfio_test.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vfio_test.h"
+
+static const char *strerrorname(int err)
+{
+	switch (err) {
+	case EINVAL:
+		return "EINVAL";
+	case EFAULT:
+		return "EFAULT";
+	case EBADF:
+		return "EBADF";
+	default:
+		return strerror(err);
+	}
+}
+
+/*
+ * Count a failed check of @t and print "# <test>: <msg>", the message being
+ * @what formatted with @ap and followed by @suffix.
+ */
+static void check_failed(struct test_ctx *t, const char *suffix,
+			 const char *what, va_list ap)
+{
+	char msg[512];
+	int len;
+
+	len = vsnprintf(msg, sizeof(msg), what, ap);
+	if (len >= 0 && (size_t)len < sizeof(msg))
+		snprintf(msg + len, sizeof(msg) - len, "%s", suffix);
+	ktap_diag("%s: %s", t->name, msg);
+	t->fails++;
+}
+
+bool check(struct test_ctx *t, bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cond)
+		return false;
+	va_start(ap, fmt);
+	check_failed(t, "", fmt, ap);
+	va_end(ap);
+	return true;
+}
+
+bool check_ok(struct test_ctx *t, int ret, const char *what, ...)
+{
+	char suffix[128];
+	va_list ap;
+
+	if (ret == 0)
+		return false;
+	snprintf(suffix, sizeof(suffix), " failed: %s (errno %d)",
+		 strerror(-ret), -ret);
+	va_start(ap, what);
+	check_failed(t, suffix, what, ap);
+	va_end(ap);
+	return true;
+}
+
+bool check_errno(struct test_ctx *t, long ret, int err, int want,
+		 const char *what, ...)
+{
+	char suffix[256];
+	va_list ap;
+
+	if (ret == -1 && err == want)
+		return false;
+	snprintf(suffix, sizeof(suffix),
+		 ": expected failure with %s, got ret %ld errno %d (%s)",
+		 strerrorname(want), ret, ret == -1 ? err : 0,
+		 ret == -1 ? strerror(err) : "no error");
+	va_start(ap, what);
+	check_failed(t, suffix, what, ap);
+	va_end(ap);
+	return true;
+}
+
+/* Is the interface @mode needs missing from this kernel altogether? */
+static const char *mode_unsupported(enum vfio_open_mode mode)
+{
+	if (mode == VFIO_MODE_GROUP) {
+		if (access("/dev/vfio/vfio", F_OK))
+			return "no /dev/vfio/vfio (no VFIO container support)";
+	} else {
+		if (access("/sys/class/vfio-dev", F_OK))
+			return "no /sys/class/vfio-dev (no VFIO device cdev support)";
+		if (access("/dev/iommu", F_OK))
+			return "no /dev/iommu (no iommufd)";
+	}
+	return NULL;
+}
+
+static void run_mode(const char *bdf, enum vfio_open_mode mode,
+		     const struct test *tests, size_t n)
+{
+	const char *prefix = vfio_mode_name(mode);
+	const char *unsupported;
+	struct test_ctx t;
+	struct vfio_dev d;
+	size_t i;
+	int ret;
+
+	unsupported = mode_unsupported(mode);
+	ret = unsupported ? 0 : vfio_dev_open(&d, bdf, mode);
+	if (!unsupported && !ret)
+		ktap_diag("%s: opened %s through %s", prefix, bdf, d.path);
+	else if (!unsupported)
+		ktap_diag("%s: cannot open %s: %s", prefix, bdf, d.err);
+
+	for (i = 0; i < n; i++) {
+		memset(&t, 0, sizeof(t));
+		t.d = &d;
+		t.bdf = bdf;
+		snprintf(t.name, sizeof(t.name), "%s_%s", prefix,
+			 tests[i].name);
+		if (unsupported) {
+			ktap_skip(t.name, unsupported);
+			continue;
+		}
+		if (ret) {
+			ktap_result(false, t.name, "device did not open: %s",
+				    d.err);
+			continue;
+		}
+		tests[i].fn(&t);
+		if (t.fails)
+			ktap_result(false, t.name, "%d check(s) failed",
+				    t.fails);
+		else if (t.skip)
+			ktap_skip(t.name, t.skip);
+		else
+			ktap_result(true, t.name, NULL);
+	}
+	if (!unsupported && !ret)
+		vfio_dev_close(&d);
+}
+
+int vfio_test_run(const char *bdf, const struct test *tests, size_t n,
+		  void (*probe)(const char *bdf))
+{
+	ktap_plan((int)(2 * n));
+	if (!sysfs_device_exists(bdf)) {
+		printf("Bail out! no PCI device %s in /sys/bus/pci/devices\n",
+		       bdf);
+		return 1;
+	}
+	if (probe)
+		probe(bdf);
+
+	run_mode(bdf, VFIO_MODE_GROUP, tests, n);
+	run_mode(bdf, VFIO_MODE_CDEV, tests, n);
+	return ktap_finish();
+}
+
+int vfio_test_main(int argc, char **argv, const struct test *tests,
+		   size_t n, void (*probe)(const char *bdf))
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s DDDD:BB:DD.F\n", argv[0]);
+		return 2;
+	}
+	return vfio_test_run(argv[1], tests, n, probe);
+}
