@@ -6,8 +6,16 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
-mount -t tmpfs tmp /tmp
 mount -t tmpfs run /run
+# Scratch space for tests is $TMPDIR. /tmp gets a tmpfs of its own only
+# when that hides nothing the run needs: a checkout under /tmp (as CI's
+# may be) must stay visible.
+export TMPDIR=/run/tmp
+mkdir -p "$TMPDIR"
+case "$0 $rig_out" in
+*/tmp/*) ;;
+*) mount -t tmpfs tmp /tmp ;;
+esac
 mkdir -p /dev/shm 2>/dev/null && mount -t tmpfs shm /dev/shm
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out "$rig_out"

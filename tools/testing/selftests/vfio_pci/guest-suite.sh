@@ -16,9 +16,9 @@ result() { # result STATUS NAME [DIRECTIVE]
 subtest() {
 	name=$1
 	shift
-	"$@" > "/tmp/$name.out" 2>&1
+	"$@" > "$TMPDIR/$name.out" 2>&1
 	rc=$?
-	sed 's/^/    /' "/tmp/$name.out"
+	sed 's/^/    /' "$TMPDIR/$name.out"
 	if [ $rc -eq 0 ]; then result ok "$name"; else result "not ok" "$name"; fi
 }
 
@@ -26,9 +26,9 @@ subtest() {
 logtest() {
 	name=$1
 	shift
-	"$@" > "/tmp/$name.out" 2>&1
+	"$@" > "$TMPDIR/$name.out" 2>&1
 	rc=$?
-	sed 's/^/    # /' "/tmp/$name.out"
+	sed 's/^/    # /' "$TMPDIR/$name.out"
 	if [ $rc -eq 0 ]; then result ok "$name"; else result "not ok" "$name"; fi
 }
 
