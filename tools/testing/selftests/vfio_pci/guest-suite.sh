@@ -12,24 +12,30 @@ result() { # result STATUS NAME [DIRECTIVE]
 	echo "$1 $n $2${3:+ # $3}"
 }
 
-# subtest NAME CMD...: run CMD, indent its KTAP, report its status
-subtest() {
+# run_reported NAME PREFIX CMD...: run CMD, print its output with each
+# line under PREFIX, report its exit status as the result NAME
+run_reported() {
 	name=$1
-	shift
+	prefix=$2
+	shift 2
 	"$@" > "$TMPDIR/$name.out" 2>&1
 	rc=$?
-	sed 's/^/    /' "$TMPDIR/$name.out"
+	sed "s/^/$prefix/" "$TMPDIR/$name.out"
 	if [ $rc -eq 0 ]; then result ok "$name"; else result "not ok" "$name"; fi
 }
 
-# logtest NAME CMD...: like subtest, for a program that prints prose
-logtest() {
-	name=$1
+# subtest NAME CMD...: CMD prints KTAP, nested as a subtest
+subtest() {
+	t=$1
 	shift
-	"$@" > "$TMPDIR/$name.out" 2>&1
-	rc=$?
-	sed 's/^/    # /' "$TMPDIR/$name.out"
-	if [ $rc -eq 0 ]; then result ok "$name"; else result "not ok" "$name"; fi
+	run_reported "$t" "    " "$@"
+}
+
+# logtest NAME CMD...: CMD prints prose, kept as diagnostics
+logtest() {
+	t=$1
+	shift
+	run_reported "$t" "    # " "$@"
 }
 
 ours() { [ "$RIG_FLAVOR" != upstream ]; }
