@@ -44,17 +44,12 @@ static inline u64 vfio_pci_index_to_offset(unsigned int index)
 
 /**
  * struct vfio_pci_settings - per-device choices of the driver that binds it
- * @nointxmask: never rely on the device's INTx-disable bit
- * @disable_vga: do not expose the legacy VGA region
- * @disable_idle_d3: keep an unused device in D0
  *
- * vfio_pci fills these from its module parameters; a vendor driver picks
- * its own, so no driver inherits another's global state.
+ * Copied into each device at probe, so that choices vfio_pci takes from
+ * its module parameters never leak into devices of other drivers. It gains
+ * a member with each choice the core learns to honour; none does yet.
  */
 struct vfio_pci_settings {
-	bool nointxmask;
-	bool disable_vga;
-	bool disable_idle_d3;
 };
 
 /**
