@@ -404,28 +404,41 @@ static void test_edu_liveness(struct test_ctx *t)
 	}
 }
 
-static void test_bad_region_index(struct test_ctx *t)
+/*
+ * An info ioctl asked about an index past the last one, and about a huge
+ * one, must fail with EINVAL. Region and IRQ info both start with argsz,
+ * flags and index, which is all this fills in.
+ */
+static void check_bad_indexes(struct test_ctx *t, unsigned long request,
+			      const char *name, __u32 count, __u32 minimum,
+			      __u32 huge)
 {
-	struct vfio_device_info info;
-	struct vfio_region_info ri;
-	__u32 idx[2];
+	union {
+		struct vfio_region_info region;
+		struct vfio_irq_info irq;
+	} arg;
+	__u32 idx[2] = { count > minimum ? count : minimum, huge };
 	size_t i;
 	int ret;
 
-	ret = vfio_device_info(t->d, &info);
-	if (check_ok(t, ret, "VFIO_DEVICE_GET_INFO"))
-		return;
-	idx[0] = info.num_regions > VFIO_PCI_NUM_REGIONS ?
-		 info.num_regions : VFIO_PCI_NUM_REGIONS;
-	idx[1] = 0xffffffff;
 	for (i = 0; i < ARRAY_SIZE(idx); i++) {
-		memset(&ri, 0, sizeof(ri));
-		ri.argsz = sizeof(ri);
-		ri.index = idx[i];
-		ret = ioctl(t->d->device_fd, VFIO_DEVICE_GET_REGION_INFO, &ri);
-		check_errno(t, ret, errno, EINVAL,
-			    "VFIO_DEVICE_GET_REGION_INFO(index %u)", idx[i]);
+		memset(&arg, 0, sizeof(arg));
+		arg.region.argsz = sizeof(arg);
+		arg.region.index = idx[i];
+		ret = ioctl(t->d->device_fd, request, &arg);
+		check_errno(t, ret, errno, EINVAL, "%s(index %u)", name, idx[i]);
 	}
+}
+
+static void test_bad_region_index(struct test_ctx *t)
+{
+	struct vfio_device_info info;
+
+	if (check_ok(t, vfio_device_info(t->d, &info), "VFIO_DEVICE_GET_INFO"))
+		return;
+	check_bad_indexes(t, VFIO_DEVICE_GET_REGION_INFO,
+			  "VFIO_DEVICE_GET_REGION_INFO", info.num_regions,
+			  VFIO_PCI_NUM_REGIONS, 0xffffffff);
 }
 
 static void test_bad_argsz(struct test_ctx *t)
@@ -448,25 +461,12 @@ static void test_bad_argsz(struct test_ctx *t)
 static void test_bad_irq_index(struct test_ctx *t)
 {
 	struct vfio_device_info info;
-	struct vfio_irq_info ii;
-	__u32 idx[2];
-	size_t i;
-	int ret;
 
-	ret = vfio_device_info(t->d, &info);
-	if (check_ok(t, ret, "VFIO_DEVICE_GET_INFO"))
+	if (check_ok(t, vfio_device_info(t->d, &info), "VFIO_DEVICE_GET_INFO"))
 		return;
-	idx[0] = info.num_irqs > VFIO_PCI_NUM_IRQS ?
-		 info.num_irqs : VFIO_PCI_NUM_IRQS;
-	idx[1] = 1000;
-	for (i = 0; i < ARRAY_SIZE(idx); i++) {
-		memset(&ii, 0, sizeof(ii));
-		ii.argsz = sizeof(ii);
-		ii.index = idx[i];
-		ret = ioctl(t->d->device_fd, VFIO_DEVICE_GET_IRQ_INFO, &ii);
-		check_errno(t, ret, errno, EINVAL,
-			    "VFIO_DEVICE_GET_IRQ_INFO(index %u)", idx[i]);
-	}
+	check_bad_indexes(t, VFIO_DEVICE_GET_IRQ_INFO,
+			  "VFIO_DEVICE_GET_IRQ_INFO", info.num_irqs,
+			  VFIO_PCI_NUM_IRQS, 1000);
 }
 
 static void check_vendor(struct test_ctx *t, const char *when)
