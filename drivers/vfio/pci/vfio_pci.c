@@ -27,6 +27,7 @@ static const struct vfio_device_ops vfio_pci_ops = {
 	.ioctl = vfio_pci_core_ioctl,
 	.read = vfio_pci_core_read,
 	.write = vfio_pci_core_write,
+	.mmap = vfio_pci_core_mmap,
 	.bind_iommufd = vfio_iommufd_physical_bind,
 	.unbind_iommufd = vfio_iommufd_physical_unbind,
 	.attach_ioas = vfio_iommufd_physical_attach_ioas,

@@ -124,6 +124,76 @@ static const struct vfio_pci_cfg_dword msix_dwords[] = {
 	},
 };
 
+/*
+ * PM: the kernel carries out power state changes (pci_set_power_state()
+ * with its delays and state restore); PME enable, data select and PME
+ * status (write-1-to-clear) are the device's.
+ */
+static const struct vfio_pci_cfg_dword pm_dwords[] = {
+	CAP_HDR,
+	{
+		.wr_hw = PCI_PM_CTRL_PME_ENABLE | PCI_PM_CTRL_DATA_SEL_MASK |
+			 PCI_PM_CTRL_PME_STATUS,
+		.rw1c = PCI_PM_CTRL_PME_STATUS,
+		.act_mask = PCI_PM_CTRL_STATE_MASK,
+		.act = VFIO_PCI_ACT_POWER,
+	},
+};
+
+/*
+ * PCIe device control: max payload size is emulated (only a view of the
+ * whole fabric can choose it), the read request size is set by the kernel
+ * with the payload size as its floor, FLR resets the function through the
+ * kernel, phantom functions would let the device use requester ids of
+ * other functions and stay off. The other enables are the device's. The
+ * device status error bits stay for the host's AER handling.
+ */
+#define EXP_DEVCTL_VIRT	(PCI_EXP_DEVCTL_PAYLOAD | PCI_EXP_DEVCTL_READRQ)
+#define EXP_DEVSTA_RW1C	(PCI_EXP_DEVSTA_CED | PCI_EXP_DEVSTA_NFED |	\
+			 PCI_EXP_DEVSTA_FED | PCI_EXP_DEVSTA_URD)
+
+static const struct vfio_pci_cfg_dword exp_dwords[] = {
+	[0] = CAP_HDR,
+	[PCI_EXP_DEVCTL / 4] = {
+		.virt = EXP_DEVCTL_VIRT | PCI_EXP_DEVCTL_BCR_FLR,
+		.wr_virt = EXP_DEVCTL_VIRT,
+		.wr_hw = 0xffff & ~(EXP_DEVCTL_VIRT | PCI_EXP_DEVCTL_BCR_FLR |
+				    PCI_EXP_DEVCTL_PHANTOM),
+		.rw1c = EXP_DEVSTA_RW1C << 16,
+		.act_mask = PCI_EXP_DEVCTL_BCR_FLR | PCI_EXP_DEVCTL_READRQ,
+		.act = VFIO_PCI_ACT_EXP_DEVCTL,
+	},
+	/* ARI forwarding belongs to the port above, set up by the host */
+	[PCI_EXP_DEVCTL2 / 4] = {
+		.wr_hw = 0xffff & ~PCI_EXP_DEVCTL2_ARI,
+	},
+};
+
+/* AF: FLR through the kernel, reads 0; the rest is read-only. */
+static const struct vfio_pci_cfg_dword af_dwords[] = {
+	CAP_HDR,
+	{
+		.virt = PCI_AF_CTRL_FLR,
+		.act_mask = PCI_AF_CTRL_FLR,
+		.act = VFIO_PCI_ACT_AF_FLR,
+	},
+};
+
+/*
+ * VPD: address and data are emulated; writing the address starts a read
+ * or (with the flag set) a write that the PCI core carries out at once,
+ * so the flag reads as completed right away.
+ */
+static const struct vfio_pci_cfg_dword vpd_dwords[] = {
+	{
+		.virt = ~0U,
+		.wr_virt = 0xffff0000,
+		.act_mask = 0xffff0000,
+		.act = VFIO_PCI_ACT_VPD,
+	},
+	{ .virt = ~0U, .wr_virt = ~0U },
+};
+
 /* Functions userspace can own are endpoints; integrated ones have no link. */
 static unsigned int exp_size(const u8 *image, unsigned int pos)
 {
@@ -161,22 +231,19 @@ static unsigned int vsec_size(const u8 *image, unsigned int pos)
 						      PCI_VNDR_HEADER));
 }
 
-/*
- * Exposed standard capabilities. Until their emulation lands, PM, PCIe,
- * AF and VPD registers read the device and ignore writes.
- */
+/* Exposed standard capabilities. */
 static const struct vfio_pci_cap_type std_caps[] = {
 	{ .id = PCI_CAP_ID_PM, .size = PCI_PM_SIZEOF,
-	  .dwords = hdr_only, .ndwords = ARRAY_SIZE(hdr_only) },
+	  .dwords = pm_dwords, .ndwords = ARRAY_SIZE(pm_dwords) },
 	{ .id = PCI_CAP_ID_MSI, .size_fn = msi_size, .rule_fn = msi_rule },
 	{ .id = PCI_CAP_ID_MSIX, .size = PCI_CAP_MSIX_SIZEOF,
 	  .dwords = msix_dwords, .ndwords = ARRAY_SIZE(msix_dwords) },
 	{ .id = PCI_CAP_ID_EXP, .size_fn = exp_size,
-	  .dwords = hdr_only, .ndwords = ARRAY_SIZE(hdr_only) },
+	  .dwords = exp_dwords, .ndwords = ARRAY_SIZE(exp_dwords) },
 	{ .id = PCI_CAP_ID_AF, .size = PCI_CAP_AF_SIZEOF,
-	  .dwords = hdr_only, .ndwords = ARRAY_SIZE(hdr_only) },
+	  .dwords = af_dwords, .ndwords = ARRAY_SIZE(af_dwords) },
 	{ .id = PCI_CAP_ID_VPD, .size = PCI_CAP_VPD_SIZEOF,
-	  .dwords = hdr_only, .ndwords = ARRAY_SIZE(hdr_only) },
+	  .dwords = vpd_dwords, .ndwords = ARRAY_SIZE(vpd_dwords) },
 	{ .id = PCI_CAP_ID_VNDR, .size_fn = vndr_size,
 	  .dwords = hdr_only, .ndwords = ARRAY_SIZE(hdr_only) },
 };
@@ -375,4 +442,82 @@ vfio_pci_caps_rule(const struct vfio_pci_vconfig *vc, unsigned int off)
 	if (cap->type->rule_fn)
 		return cap->type->rule_fn(vc->image, cap->start, idx);
 	return idx < cap->type->ndwords ? &cap->type->dwords[idx] : &dev_ro;
+}
+
+/* Start the VPD access the address write asked for, complete it at once. */
+static int act_vpd(struct vfio_pci_vconfig *vc, unsigned int pos)
+{
+	u16 addr = get_unaligned_le16(vc->image + pos + PCI_VPD_ADDR);
+	u8 *data = vc->image + pos + PCI_VPD_DATA;
+	u32 val;
+	int ret;
+
+	if (!vc->hw->vpd_read || !vc->hw->vpd_write)
+		return -ENODEV;
+	if (addr & PCI_VPD_ADDR_F) {
+		ret = vc->hw->vpd_write(vc->hw_priv, addr & PCI_VPD_ADDR_MASK,
+					get_unaligned_le32(data));
+		addr &= ~PCI_VPD_ADDR_F;
+	} else {
+		ret = vc->hw->vpd_read(vc->hw_priv, addr & PCI_VPD_ADDR_MASK,
+				       &val);
+		if (!ret)
+			put_unaligned_le32(val, data);
+		addr |= PCI_VPD_ADDR_F;
+	}
+	if (!ret)
+		put_unaligned_le16(addr, vc->image + pos + PCI_VPD_ADDR);
+	return ret;
+}
+
+static int act_reset(struct vfio_pci_vconfig *vc)
+{
+	return vc->hw->reset ? vc->hw->reset(vc->hw_priv) : -ENOTTY;
+}
+
+static int act_exp_devctl(struct vfio_pci_vconfig *vc, unsigned int off,
+			  u32 val, u32 lanes)
+{
+	u16 ctl = get_unaligned_le16(vc->image + (off & ~3U));
+
+	if (val & lanes & PCI_EXP_DEVCTL_BCR_FLR)
+		return act_reset(vc);
+	if ((lanes & PCI_EXP_DEVCTL_READRQ) && vc->hw->set_readrq)
+		vc->hw->set_readrq(vc->hw_priv,
+				   128 << FIELD_GET(PCI_EXP_DEVCTL_READRQ, ctl));
+	return 0;
+}
+
+/**
+ * vfio_pci_caps_act() - carry out the action of a config write
+ * @vc: the virtual config space, already updated with the write
+ * @off: offset of the write
+ * @rule: the rule of the dword written, whose @act_mask the write covered
+ * @val: the value written, in the dword's bit positions
+ * @lanes: the bits of the dword the write covered
+ *
+ * Memory enable needs nothing more: the bit went to the device with the
+ * write, and the caller follows decode (vfio_pci_decode_unlock()).
+ *
+ * Return: 0, or the error of the action, which the write returns.
+ */
+int vfio_pci_caps_act(struct vfio_pci_vconfig *vc, unsigned int off,
+		      const struct vfio_pci_cfg_dword *rule, u32 val, u32 lanes)
+{
+	switch (rule->act) {
+	case VFIO_PCI_ACT_POWER:
+		if (!vc->hw->set_power)
+			return -ENODEV;
+		return vc->hw->set_power(vc->hw_priv,
+					 val & PCI_PM_CTRL_STATE_MASK);
+	case VFIO_PCI_ACT_EXP_DEVCTL:
+		return act_exp_devctl(vc, off, val, lanes);
+	case VFIO_PCI_ACT_AF_FLR:
+		return val & rule->act_mask ? act_reset(vc) : 0;
+	case VFIO_PCI_ACT_VPD:
+		/* only VPD rules act on VPD: the dword is a capability's */
+		return act_vpd(vc, vc->caps[vc->owner[off / 4] - 1].start);
+	default:
+		return 0;
+	}
 }

@@ -39,6 +39,19 @@
  */
 
 #define CFG_HEADER_DWORDS	(PCI_STD_HEADER_SIZEOF / 4)
+
+/**
+ * enum vfio_pci_decode - effect of a config write on memory decode
+ * @VFIO_PCI_DECODE_UNTOUCHED: the write cannot change it
+ * @VFIO_PCI_DECODE_KEPT: the write may change it but asks for it on
+ * @VFIO_PCI_DECODE_OFF: the write turns it off
+ */
+enum vfio_pci_decode {
+	VFIO_PCI_DECODE_UNTOUCHED,
+	VFIO_PCI_DECODE_KEPT,
+	VFIO_PCI_DECODE_OFF,
+};
+
 #define CMD_PASSTHROUGH		(PCI_COMMAND_IO | PCI_COMMAND_MEMORY |	\
 				 PCI_COMMAND_MASTER | PCI_COMMAND_PARITY | \
 				 PCI_COMMAND_SERR)
@@ -58,6 +71,8 @@ static const struct vfio_pci_cfg_dword vfio_pci_header[CFG_HEADER_DWORDS] = {
 		.wr_virt = PCI_COMMAND_INTX_DISABLE,
 		.wr_hw = CMD_PASSTHROUGH | STATUS_RW1C << 16,
 		.rw1c = STATUS_RW1C << 16,
+		.act_mask = PCI_COMMAND_MEMORY,
+		.act = VFIO_PCI_ACT_MEMORY,
 	},
 	/* revision and class code */
 	[PCI_CLASS_REVISION / 4] = { .virt = ~0U },
@@ -81,9 +96,24 @@ static const struct vfio_pci_cfg_dword vfio_pci_header[CFG_HEADER_DWORDS] = {
 	[PCI_INTERRUPT_LINE / 4] = { .virt = ~0U, .wr_virt = 0xff },
 };
 
+/*
+ * The command register of a function whose memory enable does nothing in
+ * hardware (an SR-IOV VF, which decodes memory while its PF says so): the
+ * bit is kept in the image so userspace reads back what it wrote.
+ */
+static const struct vfio_pci_cfg_dword vfio_pci_command_mem_virt = {
+	.virt = PCI_COMMAND_INTX_DISABLE | PCI_COMMAND_MEMORY |
+		PCI_STATUS_CAP_LIST << 16,
+	.wr_virt = PCI_COMMAND_INTX_DISABLE | PCI_COMMAND_MEMORY,
+	.wr_hw = (CMD_PASSTHROUGH & ~PCI_COMMAND_MEMORY) | STATUS_RW1C << 16,
+	.rw1c = STATUS_RW1C << 16,
+};
+
 static const struct vfio_pci_cfg_dword *
 cfg_rule(const struct vfio_pci_vconfig *vc, unsigned int off)
 {
+	if (off / 4 == PCI_COMMAND / 4 && vc->cmd_mem_virt)
+		return &vfio_pci_command_mem_virt;
 	if (off < PCI_STD_HEADER_SIZEOF)
 		return &vfio_pci_header[off / 4];
 	return vfio_pci_caps_rule(vc, off);
@@ -300,10 +330,12 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_pci_vconfig_read);
  * @val: the value to write, in CPU order
  *
  * Bits userspace may not write are ignored, as read-only bits are by
- * hardware; the write still succeeds.
+ * hardware; the write still succeeds. A write to a bit of the rule's
+ * @act_mask then has the kernel carry out the rule's action (a power state
+ * change, a reset, a VPD access) through @vc's &vfio_pci_cfg_hw.
  *
  * Return: 0, -EINVAL for a misaligned or out-of-range access, or the error
- * of the device access.
+ * of the device access or of the action.
  */
 VISIBLE_IF_KUNIT int vfio_pci_vconfig_write(struct vfio_pci_vconfig *vc,
 					    unsigned int off, unsigned int len,
@@ -325,7 +357,7 @@ VISIBLE_IF_KUNIT int vfio_pci_vconfig_write(struct vfio_pci_vconfig *vc,
 		ret = vc->hw->read(vc->hw_priv, off, len, &hw);
 		if (ret)
 			return ret;
-		hw = ((hw << shift) & ~rule->wr_hw) | (v & m);
+		hw = ((hw << shift) & ~(rule->wr_hw | rule->rw1c)) | (v & m);
 		ret = vc->hw->write(vc->hw_priv, off, len, hw >> shift);
 		if (ret)
 			return ret;
@@ -336,6 +368,8 @@ VISIBLE_IF_KUNIT int vfio_pci_vconfig_write(struct vfio_pci_vconfig *vc,
 		set_image_dword(vc, off, (image_dword(vc, off) & ~m) | (v & m));
 		fixup_bars(vc, off);
 	}
+	if (rule->act_mask & lanes)
+		return vfio_pci_caps_act(vc, off, rule, v, lanes);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_pci_vconfig_write);
@@ -343,7 +377,8 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_pci_vconfig_write);
 static int cfg_hw_read(void *priv, unsigned int off, unsigned int len,
 		       u32 *val)
 {
-	struct pci_dev *pdev = priv;
+	struct vfio_pci_core_device *vdev = priv;
+	struct pci_dev *pdev = vdev->pdev;
 	u16 w;
 	u8 b;
 	int ret;
@@ -367,7 +402,8 @@ static int cfg_hw_read(void *priv, unsigned int off, unsigned int len,
 static int cfg_hw_write(void *priv, unsigned int off, unsigned int len,
 			u32 val)
 {
-	struct pci_dev *pdev = priv;
+	struct vfio_pci_core_device *vdev = priv;
+	struct pci_dev *pdev = vdev->pdev;
 	int ret;
 
 	switch (len) {
@@ -384,9 +420,80 @@ static int cfg_hw_write(void *priv, unsigned int off, unsigned int len,
 	return pcibios_err_to_errno(ret);
 }
 
+/*
+ * A device that loses its state in D3hot (No_Soft_Reset clear) gets it
+ * back when it returns to D0, as it had it when it went down.
+ */
+static int cfg_hw_set_power(void *priv, u8 state)
+{
+	struct vfio_pci_core_device *vdev = priv;
+	struct pci_dev *pdev = vdev->pdev;
+	/* PCI_D0 to PCI_D3hot are the values of the register field */
+	pci_power_t target = (__force pci_power_t)state;
+	int ret;
+
+	if (target == PCI_D3hot && !vdev->pm_saved) {
+		pci_save_state(pdev);
+		vdev->pm_saved = pci_store_saved_state(pdev);
+	}
+	ret = pci_set_power_state(pdev, target);
+	if (ret || target != PCI_D0 || !vdev->pm_saved)
+		return ret;
+	if (!pci_load_and_free_saved_state(pdev, &vdev->pm_saved))
+		pci_restore_state(pdev);
+	return 0;
+}
+
+static int cfg_hw_reset(void *priv)
+{
+	struct vfio_pci_core_device *vdev = priv;
+
+	return pci_try_reset_function(vdev->pdev);
+}
+
+/* Full TLPs at least: userspace cannot know the fabric's payload size. */
+static void cfg_hw_set_readrq(void *priv, int bytes)
+{
+	struct vfio_pci_core_device *vdev = priv;
+
+	pcie_set_readrq(vdev->pdev, max(bytes, pcie_get_mps(vdev->pdev)));
+}
+
+static int cfg_hw_vpd_read(void *priv, unsigned int addr, u32 *val)
+{
+	struct vfio_pci_core_device *vdev = priv;
+	__le32 le;
+	ssize_t ret;
+
+	ret = pci_read_vpd(vdev->pdev, addr, sizeof(le), &le);
+	if (ret < 0)
+		return ret;
+	if (ret != sizeof(le))
+		return -EIO;
+	*val = le32_to_cpu(le);
+	return 0;
+}
+
+static int cfg_hw_vpd_write(void *priv, unsigned int addr, u32 val)
+{
+	struct vfio_pci_core_device *vdev = priv;
+	__le32 le = cpu_to_le32(val);
+	ssize_t ret;
+
+	ret = pci_write_vpd(vdev->pdev, addr, sizeof(le), &le);
+	if (ret < 0)
+		return ret;
+	return ret == sizeof(le) ? 0 : -EIO;
+}
+
 static const struct vfio_pci_cfg_hw vfio_pci_cfg_pdev = {
 	.read = cfg_hw_read,
 	.write = cfg_hw_write,
+	.set_power = cfg_hw_set_power,
+	.reset = cfg_hw_reset,
+	.set_readrq = cfg_hw_set_readrq,
+	.vpd_read = cfg_hw_vpd_read,
+	.vpd_write = cfg_hw_vpd_write,
 };
 
 /*
@@ -402,9 +509,15 @@ int vfio_pci_config_open(struct vfio_pci_core_device *vdev)
 	int ret;
 
 	ret = vfio_pci_vconfig_init(vc, pdev->cfg_size, &vfio_pci_cfg_pdev,
-				    pdev);
+				    vdev);
 	if (ret)
 		return ret;
+	/* A VF's ids read as all ones; userspace needs the real ones. */
+	if (pdev->is_virtfn) {
+		put_unaligned_le16(pdev->vendor, vc->image + PCI_VENDOR_ID);
+		put_unaligned_le16(pdev->device, vc->image + PCI_DEVICE_ID);
+	}
+	vc->cmd_mem_virt = pdev->no_command_memory;
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
 		flags = pci_resource_flags(pdev, bar);
 		vfio_pci_vconfig_set_bar(vc, bar, pci_resource_len(pdev, bar),
@@ -423,33 +536,85 @@ int vfio_pci_config_open(struct vfio_pci_core_device *vdev)
 void vfio_pci_config_close(struct vfio_pci_core_device *vdev)
 {
 	vfio_pci_vconfig_free(&vdev->vconfig);
+	kfree(vdev->pm_saved);
+	vdev->pm_saved = NULL;
 }
 
-static int config_rw_one(struct vfio_pci_core_device *vdev, char __user *buf,
-			 unsigned int pos, unsigned int len, bool write)
+/*
+ * What a write would do to memory decode, told before it is made so that
+ * mappings can be zapped while the device still decodes.
+ */
+static enum vfio_pci_decode
+config_write_decode(const struct vfio_pci_vconfig *vc, unsigned int off,
+		    unsigned int len, u32 val)
 {
-	__le32 le = 0;
+	const struct vfio_pci_cfg_dword *rule = cfg_rule(vc, off);
+	u32 lanes = lane_mask(off, len);
+	u32 v = (val << (off & 3) * 8) & lanes;
+
+	if (!(rule->act_mask & lanes))
+		return VFIO_PCI_DECODE_UNTOUCHED;
+	switch (rule->act) {
+	case VFIO_PCI_ACT_MEMORY:
+		return v & PCI_COMMAND_MEMORY ? VFIO_PCI_DECODE_KEPT :
+						VFIO_PCI_DECODE_OFF;
+	case VFIO_PCI_ACT_POWER:
+		return v & PCI_PM_CTRL_STATE_MASK ? VFIO_PCI_DECODE_OFF :
+						    VFIO_PCI_DECODE_KEPT;
+	case VFIO_PCI_ACT_EXP_DEVCTL:
+		return v & PCI_EXP_DEVCTL_BCR_FLR ? VFIO_PCI_DECODE_OFF :
+						    VFIO_PCI_DECODE_UNTOUCHED;
+	case VFIO_PCI_ACT_AF_FLR:
+		return v & rule->act_mask ? VFIO_PCI_DECODE_OFF :
+					    VFIO_PCI_DECODE_UNTOUCHED;
+	default:
+		return VFIO_PCI_DECODE_UNTOUCHED;
+	}
+}
+
+static int config_read_one(struct vfio_pci_core_device *vdev,
+			   char __user *buf, unsigned int pos,
+			   unsigned int len)
+{
+	__le32 le;
 	u32 val;
 	int ret;
 
-	if (write) {
-		if (copy_from_user(&le, buf, len))
-			return -EFAULT;
-		mutex_lock(&vdev->cfg_lock);
-		ret = vfio_pci_vconfig_write(&vdev->vconfig, pos, len,
-					     le32_to_cpu(le));
-		mutex_unlock(&vdev->cfg_lock);
-		return ret;
-	}
 	mutex_lock(&vdev->cfg_lock);
 	ret = vfio_pci_vconfig_read(&vdev->vconfig, pos, len, &val);
 	mutex_unlock(&vdev->cfg_lock);
 	if (ret)
 		return ret;
 	le = cpu_to_le32(val);
-	if (copy_to_user(buf, &le, len))
+	return copy_to_user(buf, &le, len) ? -EFAULT : 0;
+}
+
+/*
+ * A write that may change memory decode holds memory_lock for write, so no
+ * BAR access runs while decode changes; one that turns it off zaps the
+ * mappings before the device stops answering them.
+ */
+static int config_write_one(struct vfio_pci_core_device *vdev,
+			    const char __user *buf, unsigned int pos,
+			    unsigned int len)
+{
+	enum vfio_pci_decode decode;
+	__le32 le = 0;
+	u32 val;
+	int ret;
+
+	if (copy_from_user(&le, buf, len))
 		return -EFAULT;
-	return 0;
+	val = le32_to_cpu(le);
+	decode = config_write_decode(&vdev->vconfig, pos, len, val);
+	if (decode != VFIO_PCI_DECODE_UNTOUCHED)
+		vfio_pci_decode_lock(vdev, decode == VFIO_PCI_DECODE_OFF);
+	mutex_lock(&vdev->cfg_lock);
+	ret = vfio_pci_vconfig_write(&vdev->vconfig, pos, len, val);
+	mutex_unlock(&vdev->cfg_lock);
+	if (decode != VFIO_PCI_DECODE_UNTOUCHED)
+		vfio_pci_decode_unlock(vdev);
+	return ret;
 }
 
 /*
@@ -470,7 +635,12 @@ ssize_t vfio_pci_config_rw(struct vfio_pci_core_device *vdev,
 		return -EFAULT;
 	while (done < count) {
 		len = vfio_pci_chunk_len(pos + done, count - done);
-		ret = config_rw_one(vdev, buf + done, pos + done, len, write);
+		if (write)
+			ret = config_write_one(vdev, buf + done, pos + done,
+					       len);
+		else
+			ret = config_read_one(vdev, buf + done, pos + done,
+					      len);
 		if (ret)
 			return done ? done : ret;
 		done += len;

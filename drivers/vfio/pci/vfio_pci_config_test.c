@@ -11,14 +11,20 @@
 #include "vfio_pci_private.h"
 
 /*
- * The fake device: its config space, and a log of the writes that reached
- * it, so a test can tell what userspace could and could not change.
+ * The fake device: its config space, which of its bits are
+ * write-1-to-clear, its VPD, and a log of the writes and services that
+ * reached it, so a test can tell what userspace could and could not change.
  */
 struct fake_dev {
 	u8 cfg[PCI_CFG_SPACE_EXP_SIZE];
+	u8 rw1c[PCI_CFG_SPACE_EXP_SIZE];
+	u8 vpd[32];
 	unsigned int writes;
 	unsigned int last_off;
 	unsigned int last_len;
+	unsigned int power_calls;
+	unsigned int resets;
+	int readrq;
 };
 
 static int fake_read(void *priv, unsigned int off, unsigned int len, u32 *val)
@@ -39,29 +45,79 @@ static int fake_read(void *priv, unsigned int off, unsigned int len, u32 *val)
 	return 0;
 }
 
-/* Status bits are write-1-to-clear in the fake, as in hardware. */
 static int fake_write(void *priv, unsigned int off, unsigned int len, u32 val)
 {
 	struct fake_dev *fd = priv;
 	unsigned int i;
-	u8 b;
+	u8 b, c, w1c;
 
 	fd->writes++;
 	fd->last_off = off;
 	fd->last_len = len;
 	for (i = 0; i < len; i++) {
 		b = val >> (8 * i);
-		if (off + i == PCI_STATUS + 1)
-			fd->cfg[off + i] &= ~b;
-		else
-			fd->cfg[off + i] = b;
+		c = fd->cfg[off + i];
+		w1c = fd->rw1c[off + i];
+		fd->cfg[off + i] = (b & ~w1c) | (c & w1c & ~b);
 	}
+	return 0;
+}
+
+/* The power state lands in the PM capability at 0x40 of the tests. */
+#define FAKE_D3HOT	3
+static int fake_set_power(void *priv, u8 state)
+{
+	struct fake_dev *fd = priv;
+	u8 *pmcsr = fd->cfg + 0x40 + PCI_PM_CTRL;
+
+	fd->power_calls++;
+	*pmcsr = (*pmcsr & ~PCI_PM_CTRL_STATE_MASK) | state;
+	return 0;
+}
+
+static int fake_reset(void *priv)
+{
+	struct fake_dev *fd = priv;
+
+	fd->resets++;
+	return 0;
+}
+
+static void fake_set_readrq(void *priv, int bytes)
+{
+	struct fake_dev *fd = priv;
+
+	fd->readrq = bytes;
+}
+
+static int fake_vpd_read(void *priv, unsigned int addr, u32 *val)
+{
+	struct fake_dev *fd = priv;
+
+	if (addr > sizeof(fd->vpd) - 4)
+		return -EINVAL;
+	*val = get_unaligned_le32(fd->vpd + addr);
+	return 0;
+}
+
+static int fake_vpd_write(void *priv, unsigned int addr, u32 val)
+{
+	struct fake_dev *fd = priv;
+
+	if (addr > sizeof(fd->vpd) - 4)
+		return -EINVAL;
+	put_unaligned_le32(val, fd->vpd + addr);
 	return 0;
 }
 
 static const struct vfio_pci_cfg_hw fake_hw = {
 	.read = fake_read,
 	.write = fake_write,
+	.set_power = fake_set_power,
+	.reset = fake_reset,
+	.set_readrq = fake_set_readrq,
+	.vpd_read = fake_vpd_read,
+	.vpd_write = fake_vpd_write,
 };
 
 struct cfg_ctx {
@@ -92,6 +148,7 @@ static int cfg_init(struct kunit *test)
 	put16(fd, PCI_DEVICE_ID, 0x11e8);
 	put16(fd, PCI_COMMAND, PCI_COMMAND_MEMORY);
 	put16(fd, PCI_STATUS, PCI_STATUS_CAP_LIST | PCI_STATUS_REC_MASTER_ABORT);
+	fd->rw1c[PCI_STATUS + 1] = 0xff;
 	put32(fd, PCI_CLASS_REVISION, 0x00ff0010);
 	put32(fd, PCI_BASE_ADDRESS_0, 0xfea00000);
 	fd->cfg[PCI_CAPABILITY_LIST] = 0x40;
@@ -548,6 +605,140 @@ static void ext_next_below_0x100(struct kunit *test)
 			rd(test, 0x100, 4));
 }
 
+static void pm_state_by_kernel(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+	unsigned int pmcsr = 0x40 + PCI_PM_CTRL;
+
+	cap(ctx, 0x40, PCI_CAP_ID_PM, 0, 3);
+	ctx->dev.rw1c[pmcsr + 1] = PCI_PM_CTRL_PME_STATUS >> 8;
+	put16(&ctx->dev, pmcsr, PCI_PM_CTRL_PME_STATUS);
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	wr(test, pmcsr, 2, FAKE_D3HOT | PCI_PM_CTRL_PME_ENABLE);
+	KUNIT_EXPECT_EQ(test, 1U, ctx->dev.power_calls);
+	KUNIT_EXPECT_EQ(test, (u32)(FAKE_D3HOT | PCI_PM_CTRL_PME_ENABLE |
+				    PCI_PM_CTRL_PME_STATUS),
+			rd(test, pmcsr, 2));
+	/* PME status clears on one only; the state is not written raw */
+	wr(test, pmcsr, 2, PCI_PM_CTRL_PME_STATUS | FAKE_D3HOT);
+	KUNIT_EXPECT_EQ(test, (u32)FAKE_D3HOT, rd(test, pmcsr, 2));
+	KUNIT_EXPECT_EQ(test, 2U, ctx->dev.power_calls);
+	wr(test, pmcsr + 1, 1, 0);
+	KUNIT_EXPECT_EQ(test, 2U, ctx->dev.power_calls);
+	KUNIT_EXPECT_EQ(test, (u32)FAKE_D3HOT, rd(test, pmcsr, 2));
+}
+
+/*
+ * A PCIe v2 endpoint at 0x40: device control 0x2810 (read requests of
+ * 512 bytes, no snoop, relaxed ordering), two error bits in its status.
+ */
+static void exp_open(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+	unsigned int sta = 0x40 + PCI_EXP_DEVSTA;
+
+	cap(ctx, 0x40, PCI_CAP_ID_EXP, 0, 2);
+	put16(&ctx->dev, 0x40 + PCI_EXP_DEVCTL, 0x2810);
+	put16(&ctx->dev, sta, PCI_EXP_DEVSTA_CED | PCI_EXP_DEVSTA_URD);
+	ctx->dev.rw1c[sta] = 0x0f;
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+}
+
+static void exp_devctl(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+	unsigned int ctl = 0x40 + PCI_EXP_DEVCTL;
+	u16 hw;
+
+	exp_open(test);
+	/* payload size emulated, relaxed ordering passes, phantom stays off */
+	wr(test, ctl, 2, 0x2810 | 0x20 | PCI_EXP_DEVCTL_RELAX_EN |
+	   PCI_EXP_DEVCTL_PHANTOM);
+	hw = get_unaligned_le16(ctx->dev.cfg + ctl);
+	KUNIT_EXPECT_EQ(test, 0x2810 | PCI_EXP_DEVCTL_RELAX_EN, hw);
+	KUNIT_EXPECT_EQ(test, (u32)(0x2810 | 0x20 | PCI_EXP_DEVCTL_RELAX_EN),
+			rd(test, ctl, 2));
+	/* read request size goes through the kernel */
+	KUNIT_EXPECT_EQ(test, 512, ctx->dev.readrq);
+	wr(test, ctl, 2, 0x1810);
+	KUNIT_EXPECT_EQ(test, 256, ctx->dev.readrq);
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.resets);
+}
+
+static void exp_flr_and_status(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+	unsigned int ctl = 0x40 + PCI_EXP_DEVCTL;
+
+	exp_open(test);
+	/* a dword write with the error bits set must not clear them */
+	wr(test, ctl, 4, 0x000f2810 | PCI_EXP_DEVCTL_BCR_FLR);
+	KUNIT_EXPECT_EQ(test, 1U, ctx->dev.resets);
+	KUNIT_EXPECT_EQ(test, 0x2810U, rd(test, ctl, 2));
+	KUNIT_EXPECT_EQ(test, (u32)(PCI_EXP_DEVSTA_CED | PCI_EXP_DEVSTA_URD),
+			rd(test, 0x40 + PCI_EXP_DEVSTA, 2));
+	/* ARI forwarding is the host's; other control 2 bits pass */
+	wr(test, 0x40 + PCI_EXP_DEVCTL2, 2,
+	   PCI_EXP_DEVCTL2_ARI | PCI_EXP_DEVCTL2_LTR_EN);
+	KUNIT_EXPECT_EQ(test, (u32)PCI_EXP_DEVCTL2_LTR_EN,
+			rd(test, 0x40 + PCI_EXP_DEVCTL2, 2));
+	/* link control is read-only */
+	wr(test, 0x40 + PCI_EXP_LNKCTL, 2, PCI_EXP_LNKCTL_LD);
+	KUNIT_EXPECT_EQ(test, 0U, rd(test, 0x40 + PCI_EXP_LNKCTL, 2));
+}
+
+static void af_flr(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	cap(ctx, 0x40, PCI_CAP_ID_AF, 0,
+	    PCI_CAP_AF_SIZEOF | (PCI_AF_CAP_FLR | PCI_AF_CAP_TP) << 8);
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	wr(test, 0x40 + PCI_AF_CTRL, 1, 0);
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.resets);
+	wr(test, 0x40 + PCI_AF_CTRL, 1, PCI_AF_CTRL_FLR);
+	KUNIT_EXPECT_EQ(test, 1U, ctx->dev.resets);
+	KUNIT_EXPECT_EQ(test, 0U, rd(test, 0x40 + PCI_AF_CTRL, 1));
+	KUNIT_EXPECT_EQ(test, (u32)(PCI_AF_CAP_FLR | PCI_AF_CAP_TP),
+			rd(test, 0x40 + PCI_AF_CAP, 1));
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
+}
+
+static void vpd_through_kernel(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+	unsigned int addr = 0x40 + PCI_VPD_ADDR, data = 0x40 + PCI_VPD_DATA;
+
+	cap(ctx, 0x40, PCI_CAP_ID_VPD, 0, 0);
+	put_unaligned_le32(0x78563412, ctx->dev.vpd + 4);
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	wr(test, addr, 2, 4);
+	KUNIT_EXPECT_EQ(test, (u32)(4 | PCI_VPD_ADDR_F), rd(test, addr, 2));
+	KUNIT_EXPECT_EQ(test, 0x78563412U, rd(test, data, 4));
+	wr(test, data, 4, 0xcafef00d);
+	wr(test, addr, 2, 8 | PCI_VPD_ADDR_F);
+	KUNIT_EXPECT_EQ(test, 8U, rd(test, addr, 2));
+	KUNIT_EXPECT_EQ(test, 0xcafef00dU,
+			get_unaligned_le32(ctx->dev.vpd + 8));
+	/* an address the device refuses fails the write */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			vfio_pci_vconfig_write(&ctx->vc, addr, 2, 0x7ff0));
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
+}
+
+static void vf_memory_enable_emulated(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	ctx->vc.cmd_mem_virt = true;
+	wr(test, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	KUNIT_EXPECT_EQ(test, (u32)PCI_COMMAND_MASTER,
+			get_unaligned_le16(ctx->dev.cfg + PCI_COMMAND));
+	KUNIT_EXPECT_EQ(test, (u32)(PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER),
+			rd(test, PCI_COMMAND, 2));
+}
+
 static struct kunit_case vfio_pci_caps_cases[] = {
 	KUNIT_CASE(chain_kept),
 	KUNIT_CASE(hidden_cap_skipped),
@@ -563,6 +754,12 @@ static struct kunit_case vfio_pci_caps_cases[] = {
 	KUNIT_CASE(ext_all_hidden),
 	KUNIT_CASE(ext_loop),
 	KUNIT_CASE(ext_next_below_0x100),
+	KUNIT_CASE(pm_state_by_kernel),
+	KUNIT_CASE(exp_devctl),
+	KUNIT_CASE(exp_flr_and_status),
+	KUNIT_CASE(af_flr),
+	KUNIT_CASE(vpd_through_kernel),
+	KUNIT_CASE(vf_memory_enable_emulated),
 	{}
 };
 

@@ -37,6 +37,7 @@ int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 
 	vdev->pdev = to_pci_dev(core_vdev->dev);
+	init_rwsem(&vdev->memory_lock);
 	mutex_init(&vdev->cfg_lock);
 	mutex_init(&vdev->bar_lock);
 	return 0;
@@ -182,6 +183,7 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	ret = vfio_pci_config_open(vdev);
 	if (ret)
 		goto err_free_state;
+	vfio_pci_decode_refresh(vdev);
 	return 0;
 
 err_free_state:

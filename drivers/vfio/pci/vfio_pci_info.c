@@ -4,6 +4,7 @@
  */
 
 #include <linux/bitfield.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "vfio_pci_private.h"
@@ -40,19 +41,70 @@ long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-/* What a BAR offers: nothing when absent or the upper half of a 64-bit BAR. */
-static void bar_region_info(struct vfio_pci_core_device *vdev,
-			    struct vfio_region_info *info)
+/* The BAR that holds the MSI-X table, or -1. */
+static int msix_table_bar(struct pci_dev *pdev)
 {
-	info->size = pci_resource_len(vdev->pdev, info->index);
+	u32 table;
+
+	if (!pdev->msix_cap ||
+	    pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table))
+		return -1;
+	return table & PCI_MSIX_TABLE_BIR;
+}
+
+/*
+ * What a BAR offers: nothing when absent or the upper half of a 64-bit
+ * BAR. The MSI-X table may be mapped with the rest of its BAR: interrupt
+ * remapping, not the mapping, keeps a device's messages in bounds, and
+ * the vectors are set up through VFIO_DEVICE_SET_IRQS only.
+ */
+static int bar_region_info(struct vfio_pci_core_device *vdev,
+			   struct vfio_region_info *info,
+			   struct vfio_info_cap *caps)
+{
+	struct vfio_info_cap_header msix = {
+		.id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE,
+		.version = 1,
+	};
+	struct pci_dev *pdev = vdev->pdev;
+
+	info->size = pci_resource_len(pdev, info->index);
 	info->flags = info->size ?
 		      VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE : 0;
+	if (!vfio_pci_bar_mmappable(pdev, info->index))
+		return 0;
+	info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
+	if (msix_table_bar(pdev) != info->index)
+		return 0;
+	return vfio_info_add_capability(caps, &msix, sizeof(msix));
+}
+
+/*
+ * Place the capability chain after the fixed part if userspace left room
+ * for it, else tell it the room it needs in @info->argsz.
+ */
+static int region_caps_out(struct vfio_region_info *info,
+			   struct vfio_info_cap *caps, void __user *arg)
+{
+	if (!caps->size)
+		return 0;
+	info->flags |= VFIO_REGION_INFO_FLAG_CAPS;
+	if (info->argsz < sizeof(*info) + caps->size) {
+		info->argsz = sizeof(*info) + caps->size;
+		return 0;
+	}
+	vfio_info_cap_shift(caps, sizeof(*info));
+	if (copy_to_user(arg + sizeof(*info), caps->buf, caps->size))
+		return -EFAULT;
+	info->cap_offset = sizeof(*info);
+	return 0;
 }
 
 long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 				    void __user *arg)
 {
 	size_t minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
 	struct pci_dev *pdev = vdev->pdev;
 	struct vfio_region_info info;
 	int ret;
@@ -61,9 +113,10 @@ long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 	if (ret)
 		return ret;
 
+	info.cap_offset = 0;
 	switch (info.index) {
 	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
-		bar_region_info(vdev, &info);
+		ret = bar_region_info(vdev, &info, &caps);
 		break;
 	case VFIO_PCI_ROM_REGION_INDEX:
 		info.size = pci_resource_len(pdev, PCI_ROM_RESOURCE);
@@ -83,7 +136,11 @@ long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 		return -EINVAL;
 	}
 	info.offset = vfio_pci_index_to_offset(info.index);
-	info.cap_offset = 0;
+	if (!ret)
+		ret = region_caps_out(&info, &caps, arg);
+	kfree(caps.buf);
+	if (ret)
+		return ret;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 

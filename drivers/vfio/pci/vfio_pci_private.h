@@ -7,6 +7,7 @@
 
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
 
@@ -17,11 +18,16 @@
  *
  * 1. &vfio_device_set.lock, owned by the VFIO core, held around
  *    open_device() and close_device().
- * 2. &vfio_pci_core_device.cfg_lock, the virtual config space.
- * 3. &vfio_pci_core_device.bar_lock, the lazily created BAR mappings.
+ * 2. the mmap_lock of a process, held by the MM around mmap() and around
+ *    the fault handlers of BAR mappings.
+ * 3. &vfio_pci_core_device.memory_lock, the device's memory decode: read
+ *    around every access to BAR memory, write around every change that
+ *    may turn decode off.
+ * 4. &vfio_pci_core_device.cfg_lock, the virtual config space.
+ * 5. &vfio_pci_core_device.bar_lock, the lazily created BAR mappings.
  *
- * cfg_lock and bar_lock are never held together today; the order above is
- * the one to keep when a path needs both.
+ * No user copy is done with memory_lock held: the user buffer may itself
+ * be a mapping of a BAR, whose fault would take memory_lock again.
  */
 
 /*
@@ -53,17 +59,42 @@ struct vfio_pci_settings {
 };
 
 /**
+ * enum vfio_pci_cfg_act - what the kernel does for a config write
+ * @VFIO_PCI_ACT_NONE: nothing beyond the rule's bits
+ * @VFIO_PCI_ACT_MEMORY: memory decode follows the written enable bit
+ * @VFIO_PCI_ACT_POWER: the kernel moves the device to the written power
+ *	state
+ * @VFIO_PCI_ACT_EXP_DEVCTL: a PCIe function level reset when the FLR bit
+ *	is written, and the read request size set by the kernel
+ * @VFIO_PCI_ACT_AF_FLR: a function level reset through the AF capability
+ * @VFIO_PCI_ACT_VPD: a VPD read or write through the PCI core
+ */
+enum vfio_pci_cfg_act {
+	VFIO_PCI_ACT_NONE,
+	VFIO_PCI_ACT_MEMORY,
+	VFIO_PCI_ACT_POWER,
+	VFIO_PCI_ACT_EXP_DEVCTL,
+	VFIO_PCI_ACT_AF_FLR,
+	VFIO_PCI_ACT_VPD,
+};
+
+/**
  * struct vfio_pci_cfg_dword - access rules for one dword of config space
  * @virt: bits served from the virtual image
  * @wr_virt: bits userspace writes into the image
  * @wr_hw: bits userspace writes through to the device
- * @rw1c: of @wr_hw, the bits that are write-1-to-clear
+ * @rw1c: bits that are write-1-to-clear in the device; those not in @wr_hw
+ *	are written 0 when the dword is written, so they stay as they are
+ * @act_mask: bits whose write makes the kernel carry out @act
+ * @act: what the kernel does when userspace writes a bit of @act_mask
  */
 struct vfio_pci_cfg_dword {
 	u32 virt;
 	u32 wr_virt;
 	u32 wr_hw;
 	u32 rw1c;
+	u32 act_mask;
+	enum vfio_pci_cfg_act act;
 };
 
 /**
@@ -82,13 +113,25 @@ struct vfio_pci_cap {
  * struct vfio_pci_cfg_hw - how the config-space emulation reaches a device
  * @read: read @len (1, 2 or 4) bytes at @off into @val; 0 or -errno
  * @write: write the low @len bytes of @val at @off; 0 or -errno
+ * @set_power: move the device to the power state @state, the value of
+ *	the PM control register's field (0 for D0 to 3 for D3hot); 0 or -errno
+ * @reset: reset the function alone; 0 or -errno
+ * @set_readrq: set the PCIe max read request size, in bytes, to what the
+ *	platform allows at most
+ * @vpd_read: read the VPD dword at @addr
+ * @vpd_write: write the VPD dword at @addr
  *
- * A real device uses the PCI core's user config accessors; the KUnit
- * suites plug in a config image held in memory.
+ * A real device uses the PCI core's user config accessors and services;
+ * the KUnit suites plug in a config image held in memory.
  */
 struct vfio_pci_cfg_hw {
 	int (*read)(void *priv, unsigned int off, unsigned int len, u32 *val);
 	int (*write)(void *priv, unsigned int off, unsigned int len, u32 val);
+	int (*set_power)(void *priv, u8 state);
+	int (*reset)(void *priv);
+	void (*set_readrq)(void *priv, int bytes);
+	int (*vpd_read)(void *priv, unsigned int addr, u32 *val);
+	int (*vpd_write)(void *priv, unsigned int addr, u32 val);
 };
 
 /**
@@ -109,6 +152,8 @@ struct vfio_pci_cfg_hw {
  * @caps: capabilities of both chains, in the order they were found
  * @ncaps: entries used in @caps
  * @max_caps: entries allocated in @caps
+ * @cmd_mem_virt: memory enable of the command register is emulated, for a
+ *	function whose hardware bit does nothing (an SR-IOV VF)
  */
 struct vfio_pci_vconfig {
 	u8 *image;
@@ -122,6 +167,7 @@ struct vfio_pci_vconfig {
 	struct vfio_pci_cap *caps;
 	unsigned int ncaps;
 	unsigned int max_caps;
+	bool cmd_mem_virt;
 };
 
 /**
@@ -129,6 +175,10 @@ struct vfio_pci_vconfig {
  * @vdev: the VFIO core's device; drivers embed this whole structure
  * @pdev: the PCI device, set by vfio_pci_core_init_dev()
  * @settings: choices of the binding driver, set before registration
+ * @memory_lock: orders BAR memory accesses against changes of memory
+ *	decode (see "BAR mappings and memory decode" in vfio_pci_mmap.c)
+ * @mem_enabled: the device decodes its memory BARs; protected by
+ *	@memory_lock, valid while the device is open
  * @cfg_lock: serializes access to @vconfig
  * @vconfig: the virtual config space, valid while the device is open
  * @bar_lock: serializes creation and teardown of @barmap
@@ -136,16 +186,21 @@ struct vfio_pci_vconfig {
  *	device fd and released when the device closes
  * @saved_state: config state of the device when it was opened, put back
  *	when it closes
+ * @pm_saved: config state saved when userspace put the device in D3hot,
+ *	put back when it returns to D0 having lost it; under @cfg_lock
  */
 struct vfio_pci_core_device {
 	struct vfio_device vdev;
 	struct pci_dev *pdev;
 	struct vfio_pci_settings settings;
-	struct mutex cfg_lock;		/* protects vconfig */
+	struct rw_semaphore memory_lock;	/* protects mem_enabled */
+	bool mem_enabled;
+	struct mutex cfg_lock;		/* protects vconfig, pm_saved */
 	struct vfio_pci_vconfig vconfig;
 	struct mutex bar_lock;		/* protects barmap, ROM decode */
 	void __iomem *barmap[PCI_STD_NUM_BARS];
 	struct pci_saved_state *saved_state;
+	struct pci_saved_state *pm_saved;
 };
 
 /**
@@ -197,6 +252,7 @@ ssize_t vfio_pci_core_read(struct vfio_device *vdev, char __user *buf,
 			   size_t count, loff_t *ppos);
 ssize_t vfio_pci_core_write(struct vfio_device *vdev, const char __user *buf,
 			    size_t count, loff_t *ppos);
+int vfio_pci_core_mmap(struct vfio_device *vdev, struct vm_area_struct *vma);
 
 /* Device information ioctls (vfio_pci_info.c) */
 long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
@@ -226,6 +282,8 @@ int vfio_pci_caps_init(struct vfio_pci_vconfig *vc);
 void vfio_pci_caps_free(struct vfio_pci_vconfig *vc);
 const struct vfio_pci_cfg_dword *
 vfio_pci_caps_rule(const struct vfio_pci_vconfig *vc, unsigned int off);
+int vfio_pci_caps_act(struct vfio_pci_vconfig *vc, unsigned int off,
+		      const struct vfio_pci_cfg_dword *rule, u32 val, u32 lanes);
 void vfio_pci_config_close(struct vfio_pci_core_device *vdev);
 ssize_t vfio_pci_config_rw(struct vfio_pci_core_device *vdev,
 			   char __user *buf, size_t count, loff_t pos,
@@ -237,6 +295,16 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
 			bool write);
 ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 			  char __user *buf, size_t count, loff_t pos);
+void __iomem *vfio_pci_bar_iomap(struct vfio_pci_core_device *vdev,
+				 unsigned int bar);
 void vfio_pci_bars_unmap(struct vfio_pci_core_device *vdev);
+
+/* BAR mmap and memory decode (vfio_pci_mmap.c) */
+bool vfio_pci_bar_mmappable(struct pci_dev *pdev, unsigned int bar);
+void vfio_pci_decode_refresh(struct vfio_pci_core_device *vdev);
+void vfio_pci_decode_lock(struct vfio_pci_core_device *vdev, bool zap);
+void vfio_pci_decode_unlock(struct vfio_pci_core_device *vdev);
+int vfio_pci_memory_read_lock(struct vfio_pci_core_device *vdev);
+void vfio_pci_memory_read_unlock(struct vfio_pci_core_device *vdev);
 
 #endif /* VFIO_PCI_PRIVATE_H */

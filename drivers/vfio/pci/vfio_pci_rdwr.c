@@ -9,12 +9,19 @@
 
 #include "vfio_pci_private.h"
 
-/*
- * Map a BAR on its first use. The region is requested so that no other
- * driver can claim it while userspace owns the device.
+/**
+ * vfio_pci_bar_iomap() - claim and map a BAR on its first use
+ * @vdev: an open device
+ * @bar: BAR number
+ *
+ * The region is requested so that no other driver can claim it while
+ * userspace owns the device; it stays claimed and mapped until the device
+ * closes.
+ *
+ * Return: the kernel mapping, or an IOMEM_ERR_PTR().
  */
-static void __iomem *bar_map(struct vfio_pci_core_device *vdev,
-			     unsigned int bar)
+void __iomem *vfio_pci_bar_iomap(struct vfio_pci_core_device *vdev,
+				 unsigned int bar)
 {
 	struct pci_dev *pdev = vdev->pdev;
 	void __iomem *io;
@@ -57,61 +64,80 @@ void vfio_pci_bars_unmap(struct vfio_pci_core_device *vdev)
 	mutex_unlock(&vdev->bar_lock);
 }
 
-static int bar_read_one(void __iomem *io, char __user *buf, unsigned int len)
+static u32 bar_ioread(void __iomem *io, unsigned int len)
 {
-	union {
-		u8 b;
-		__le16 w;
-		__le32 l;
-	} v;
-
 	switch (len) {
 	case 1:
-		v.b = ioread8(io);
-		break;
+		return ioread8(io);
 	case 2:
-		v.w = cpu_to_le16(ioread16(io));
-		break;
+		return ioread16(io);
 	default:
-		v.l = cpu_to_le32(ioread32(io));
-		break;
+		return ioread32(io);
 	}
-	return copy_to_user(buf, &v, len) ? -EFAULT : 0;
 }
 
-static int bar_write_one(void __iomem *io, const char __user *buf,
-			 unsigned int len)
+static void bar_iowrite(void __iomem *io, unsigned int len, u32 val)
 {
-	union {
-		u8 b;
-		__le16 w;
-		__le32 l;
-	} v;
-
-	if (copy_from_user(&v, buf, len))
-		return -EFAULT;
 	switch (len) {
 	case 1:
-		iowrite8(v.b, io);
+		iowrite8(val, io);
 		break;
 	case 2:
-		iowrite16(le16_to_cpu(v.w), io);
+		iowrite16(val, io);
 		break;
 	default:
-		iowrite32(le32_to_cpu(v.l), io);
+		iowrite32(val, io);
 		break;
 	}
+}
+
+/*
+ * One access of 1, 2 or 4 bytes. An access to memory space holds
+ * memory_lock for read so that decode cannot go off under it; the user
+ * copy is done outside the lock.
+ */
+static int bar_rw_one(struct vfio_pci_core_device *vdev, bool is_mem,
+		      void __iomem *io, char __user *buf, unsigned int len,
+		      bool write)
+{
+	__le32 le = 0;
+	u32 val = 0;
+	int ret;
+
+	/* the low @len bytes of @le are the access's, in address order */
+	if (write) {
+		if (copy_from_user(&le, buf, len))
+			return -EFAULT;
+		val = le32_to_cpu(le);
+	}
+	if (is_mem) {
+		ret = vfio_pci_memory_read_lock(vdev);
+		if (ret)
+			return ret;
+	}
+	if (write)
+		bar_iowrite(io, len, val);
+	else
+		val = bar_ioread(io, len);
+	if (is_mem)
+		vfio_pci_memory_read_unlock(vdev);
+	le = cpu_to_le32(val);
+	if (!write && copy_to_user(buf, &le, len))
+		return -EFAULT;
 	return 0;
 }
 
 /*
  * Read or write a BAR. Returns the bytes done, or an error when nothing was
- * done; a transfer is cut at the end of the BAR.
+ * done; a transfer is cut at the end of the BAR. A memory BAR answers -EIO
+ * while the device does not decode memory.
  */
 ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
 			char __user *buf, size_t count, loff_t pos, bool write)
 {
-	resource_size_t size = pci_resource_len(vdev->pdev, bar);
+	struct pci_dev *pdev = vdev->pdev;
+	resource_size_t size = pci_resource_len(pdev, bar);
+	bool is_mem = pci_resource_flags(pdev, bar) & IORESOURCE_MEM;
 	void __iomem *io;
 	unsigned int len;
 	size_t done = 0;
@@ -119,16 +145,14 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
 
 	if (pos < 0 || pos >= size)
 		return -EINVAL;
-	io = bar_map(vdev, bar);
+	io = vfio_pci_bar_iomap(vdev, bar);
 	if (IS_ERR(io))
 		return PTR_ERR(io);
 	count = min_t(u64, count, size - pos);
 	while (done < count) {
 		len = vfio_pci_chunk_len(pos + done, count - done);
-		if (write)
-			ret = bar_write_one(io + pos + done, buf + done, len);
-		else
-			ret = bar_read_one(io + pos + done, buf + done, len);
+		ret = bar_rw_one(vdev, is_mem, io + pos + done, buf + done,
+				 len, write);
 		if (ret)
 			return done ? done : ret;
 		done += len;
@@ -156,6 +180,9 @@ ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 	if (!bounce)
 		return -ENOMEM;
 
+	ret = vfio_pci_memory_read_lock(vdev);
+	if (ret)
+		goto out_free;
 	mutex_lock(&vdev->bar_lock);
 	rom = pci_map_rom(vdev->pdev, &size);
 	if (!rom) {
@@ -170,8 +197,10 @@ ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 	pci_unmap_rom(vdev->pdev, rom);
 out_unlock:
 	mutex_unlock(&vdev->bar_lock);
+	vfio_pci_memory_read_unlock(vdev);
 	if (ret > 0 && copy_to_user(buf, bounce, ret))
 		ret = -EFAULT;
+out_free:
 	kfree(bounce);
 	return ret;
 }

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * BAR mmap: mappings filled page by page on fault, and the memory decode
+ * they depend on.
+ */
+
+#include <linux/mm.h>
+#include <linux/pfn_t.h>
+
+#include "vfio_pci_private.h"
+
+/*
+ * DOC: BAR mappings and memory decode
+ *
+ * mmap() of a BAR maps nothing. Each fault inserts the page of the BAR it
+ * touched, or a whole PMD or PUD where the mapping and the BAR's physical
+ * address are aligned to one, so a large BAR faults in with few faults.
+ * Because every page comes from a fault, the core can take all of them
+ * back at once (unmap_mapping_range() on the device's inode, which covers
+ * every open file of the device and every process that inherited a
+ * mapping) whenever the device stops decoding memory: userspace cleared
+ * memory enable in the command register, moved the device out of D0, or
+ * reset it. A fault while decode is off gets SIGBUS, a read or write of a
+ * memory BAR through the fd -EIO; nothing reaches a device that would end
+ * the access with an error on the bus. Once decode is back on, the next
+ * access faults the pages in again.
+ *
+ * &vfio_pci_core_device.memory_lock makes the check and the access one
+ * step: faults and fd accesses hold it for read, every change that may
+ * turn decode off holds it for write, zaps before the change and sets
+ * &vfio_pci_core_device.mem_enabled from the device after it.
+ *
+ * BARs smaller than a page are not offered for mmap: the rest of their
+ * page may belong to another device.
+ */
+
+/**
+ * vfio_pci_bar_mmappable() - whether userspace may mmap a BAR
+ * @pdev: the device
+ * @bar: BAR number
+ *
+ * Return: true for a memory BAR of at least a page, page aligned.
+ */
+bool vfio_pci_bar_mmappable(struct pci_dev *pdev, unsigned int bar)
+{
+	if (bar >= PCI_STD_NUM_BARS ||
+	    !(pci_resource_flags(pdev, bar) & IORESOURCE_MEM))
+		return false;
+	return pci_resource_len(pdev, bar) >= PAGE_SIZE &&
+	       PAGE_ALIGNED(pci_resource_start(pdev, bar));
+}
+
+static void zap_bars(struct vfio_pci_core_device *vdev)
+{
+	loff_t start = vfio_pci_index_to_offset(VFIO_PCI_BAR0_REGION_INDEX);
+	loff_t end = vfio_pci_index_to_offset(VFIO_PCI_BAR5_REGION_INDEX + 1);
+
+	unmap_mapping_range(vdev->vdev.inode->i_mapping, start, end - start,
+			    true);
+}
+
+/**
+ * vfio_pci_decode_refresh() - read back whether the device decodes memory
+ * @vdev: an open device; memory_lock held for write, or the device not yet
+ *	reachable by userspace
+ *
+ * A VF decodes memory whenever it is in D0: its command register bit is
+ * not its own (its PF's SR-IOV control enables VF memory).
+ */
+void vfio_pci_decode_refresh(struct vfio_pci_core_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	u16 cmd = 0;
+
+	if (pdev->current_state == PCI_D3hot ||
+	    pdev->current_state == PCI_D3cold) {
+		vdev->mem_enabled = false;
+		return;
+	}
+	if (pdev->no_command_memory) {
+		vdev->mem_enabled = true;
+		return;
+	}
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	vdev->mem_enabled = cmd & PCI_COMMAND_MEMORY;
+}
+
+/**
+ * vfio_pci_decode_lock() - start a change that may turn memory decode off
+ * @vdev: an open device
+ * @zap: the change will turn decode off; mappings are zapped now
+ *
+ * Ends with vfio_pci_decode_unlock().
+ */
+void vfio_pci_decode_lock(struct vfio_pci_core_device *vdev, bool zap)
+{
+	down_write(&vdev->memory_lock);
+	if (zap)
+		zap_bars(vdev);
+}
+
+/**
+ * vfio_pci_decode_unlock() - end a change begun with vfio_pci_decode_lock()
+ * @vdev: the device
+ *
+ * Reads decode back from the device. Should the change have turned it off
+ * although it was not expected to, the mappings are zapped now.
+ */
+void vfio_pci_decode_unlock(struct vfio_pci_core_device *vdev)
+{
+	bool was = vdev->mem_enabled;
+
+	vfio_pci_decode_refresh(vdev);
+	if (was && !vdev->mem_enabled)
+		zap_bars(vdev);
+	up_write(&vdev->memory_lock);
+}
+
+/**
+ * vfio_pci_memory_read_lock() - enter an access to BAR memory
+ * @vdev: an open device
+ *
+ * Return: 0 with memory_lock held for read, to be released with
+ * vfio_pci_memory_read_unlock(); -EIO, with nothing held, when the device
+ * does not decode memory.
+ */
+int vfio_pci_memory_read_lock(struct vfio_pci_core_device *vdev)
+{
+	down_read(&vdev->memory_lock);
+	if (vdev->mem_enabled)
+		return 0;
+	up_read(&vdev->memory_lock);
+	return -EIO;
+}
+
+/**
+ * vfio_pci_memory_read_unlock() - leave an access to BAR memory
+ * @vdev: the device
+ */
+void vfio_pci_memory_read_unlock(struct vfio_pci_core_device *vdev)
+{
+	up_read(&vdev->memory_lock);
+}
+
+/* Physical page frame behind @addr of a BAR mapping. */
+static unsigned long vma_pfn(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct vfio_pci_core_device *vdev = vma->vm_private_data;
+	unsigned int bar = vma->vm_pgoff >>
+			   (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
+	unsigned long pgoff = vma->vm_pgoff &
+			      (VFIO_PCI_OFFSET_MASK >> PAGE_SHIFT);
+
+	return PHYS_PFN(pci_resource_start(vdev->pdev, bar)) + pgoff +
+	       ((addr - vma->vm_start) >> PAGE_SHIFT);
+}
+
+static vm_fault_t insert_pfn(struct vm_fault *vmf, unsigned long addr,
+			     unsigned long pfn, unsigned int order)
+{
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+
+	switch (order) {
+	case 0:
+		return vmf_insert_pfn(vmf->vma, addr, pfn);
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+	case PMD_ORDER:
+		return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV),
+					  write);
+#endif
+#ifdef CONFIG_ARCH_SUPPORTS_PUD_PFNMAP
+	case PUD_ORDER:
+		return vmf_insert_pfn_pud(vmf, __pfn_to_pfn_t(pfn, PFN_DEV),
+					  write);
+#endif
+	default:
+		return VM_FAULT_FALLBACK;
+	}
+}
+
+static vm_fault_t bar_huge_fault(struct vm_fault *vmf, unsigned int order)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct vfio_pci_core_device *vdev = vma->vm_private_data;
+	unsigned long size = PAGE_SIZE << order;
+	unsigned long addr = ALIGN_DOWN(vmf->address, size);
+	unsigned long pfn = vma_pfn(vma, addr);
+	vm_fault_t ret;
+
+	/* a huge entry must fit the mapping and be aligned in the BAR too */
+	if (order && (addr < vma->vm_start || addr + size > vma->vm_end ||
+		      !IS_ALIGNED(pfn, 1UL << order)))
+		return VM_FAULT_FALLBACK;
+	if (vfio_pci_memory_read_lock(vdev))
+		return VM_FAULT_SIGBUS;
+	ret = insert_pfn(vmf, addr, pfn, order);
+	vfio_pci_memory_read_unlock(vdev);
+	return ret;
+}
+
+static vm_fault_t bar_fault(struct vm_fault *vmf)
+{
+	return bar_huge_fault(vmf, 0);
+}
+
+static const struct vm_operations_struct vfio_pci_bar_vm_ops = {
+	.fault = bar_fault,
+#ifdef CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP
+	.huge_fault = bar_huge_fault,
+#endif
+};
+
+/**
+ * vfio_pci_core_mmap() - &vfio_device_ops.mmap
+ * @core_vdev: an open device
+ * @vma: the new mapping; its offset is a BAR region's offset, as given by
+ *	VFIO_DEVICE_GET_REGION_INFO, plus a page-aligned position in it
+ *
+ * Maps a BAR whose region info has %VFIO_REGION_INFO_FLAG_MMAP, uncached,
+ * shared only. Pages are inserted on fault while the device decodes
+ * memory; see "BAR mappings and memory decode" for what happens when it
+ * stops. The BAR stays claimed by the device's driver until it closes.
+ *
+ * Return: 0; -EINVAL for a private mapping, a region that cannot be
+ * mapped, or a range past the end of the BAR; or the error of claiming
+ * the BAR.
+ */
+int vfio_pci_core_mmap(struct vfio_device *core_vdev,
+		       struct vm_area_struct *vma)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	unsigned long bar = vma->vm_pgoff >>
+			    (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
+	u64 len = vma->vm_end - vma->vm_start;
+	u64 start, size;
+	void __iomem *io;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (bar > VFIO_PCI_BAR5_REGION_INDEX ||
+	    !vfio_pci_bar_mmappable(vdev->pdev, bar))
+		return -EINVAL;
+	start = ((u64)vma->vm_pgoff << PAGE_SHIFT) & VFIO_PCI_OFFSET_MASK;
+	size = pci_resource_len(vdev->pdev, bar);
+	if (start >= size || len > size - start)
+		return -EINVAL;
+	io = vfio_pci_bar_iomap(vdev, bar);
+	if (IS_ERR(io))
+		return PTR_ERR(io);
+
+	vma->vm_private_data = vdev;
+	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	/*
+	 * Device memory: no struct pages, never dumped or grown. Where the
+	 * architecture has the flag, a VM may map it with other cacheability.
+	 */
+	vm_flags_set(vma, VM_ALLOW_ANY_UNCACHED | VM_IO | VM_PFNMAP |
+		     VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &vfio_pci_bar_vm_ops;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_mmap);
