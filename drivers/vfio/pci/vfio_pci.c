@@ -34,15 +34,19 @@ static const struct vfio_device_ops vfio_pci_ops = {
 	.detach_ioas = vfio_iommufd_physical_detach_ioas,
 };
 
-/* No per-device choices yet: each arrives with the code that honours it. */
-static const struct vfio_pci_settings vfio_pci_settings;
+static bool disable_vga;
+module_param(disable_vga, bool, 0444);
+MODULE_PARM_DESC(disable_vga, "Do not offer the legacy VGA region of VGA devices (default: offer it where the kernel has CONFIG_VFIO_PCI_VGA)");
 
 static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
+	const struct vfio_pci_settings settings = {
+		.disable_vga = disable_vga,
+	};
 	struct vfio_pci_core_device *vdev;
 
 	vdev = vfio_pci_core_probe(pdev, sizeof(*vdev), &vfio_pci_ops,
-				   &vfio_pci_settings);
+				   &settings);
 	return PTR_ERR_OR_ZERO(vdev);
 }
 

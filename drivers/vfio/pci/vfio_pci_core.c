@@ -264,6 +264,9 @@ static ssize_t core_rw(struct vfio_pci_core_device *vdev, char __user *buf,
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 		ret = vfio_pci_config_rw(vdev, buf, count, pos, write);
 		break;
+	case VFIO_PCI_VGA_REGION_INDEX:
+		ret = vfio_pci_vga_rw(vdev, buf, count, pos, write);
+		break;
 	default:
 		ret = -EINVAL;
 		break;

@@ -119,7 +119,7 @@ long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 		ret = bar_region_info(vdev, &info, &caps);
 		break;
 	case VFIO_PCI_ROM_REGION_INDEX:
-		info.size = pci_resource_len(pdev, PCI_ROM_RESOURCE);
+		info.size = vfio_pci_rom_region_size(vdev);
 		info.flags = info.size ? VFIO_REGION_INFO_FLAG_READ : 0;
 		break;
 	case VFIO_PCI_CONFIG_REGION_INDEX:
@@ -128,9 +128,10 @@ long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 			     VFIO_REGION_INFO_FLAG_WRITE;
 		break;
 	case VFIO_PCI_VGA_REGION_INDEX:
-		/* The legacy VGA region is not offered by this version. */
-		info.size = 0;
-		info.flags = 0;
+		info.size = vfio_pci_vga_offered(vdev) ?
+			    VFIO_PCI_VGA_REGION_SIZE : 0;
+		info.flags = info.size ? VFIO_REGION_INFO_FLAG_READ |
+					 VFIO_REGION_INFO_FLAG_WRITE : 0;
 		break;
 	default:
 		return -EINVAL;

@@ -50,12 +50,14 @@ static inline u64 vfio_pci_index_to_offset(unsigned int index)
 
 /**
  * struct vfio_pci_settings - per-device choices of the driver that binds it
+ * @disable_vga: do not offer the legacy VGA region of a VGA device
  *
  * Copied into each device at probe, so that choices vfio_pci takes from
  * its module parameters never leak into devices of other drivers. It gains
- * a member with each choice the core learns to honour; none does yet.
+ * a member with each choice the core learns to honour.
  */
 struct vfio_pci_settings {
+	bool disable_vga;
 };
 
 /**
@@ -295,8 +297,32 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
 			bool write);
 ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 			  char __user *buf, size_t count, loff_t pos);
+u64 vfio_pci_rom_region_size(struct vfio_pci_core_device *vdev);
 void __iomem *vfio_pci_bar_iomap(struct vfio_pci_core_device *vdev,
 				 unsigned int bar);
+ssize_t vfio_pci_io_rw(struct vfio_pci_core_device *vdev, void __iomem *io,
+		       loff_t pos, char __user *buf, size_t count, bool is_mem,
+		       bool write);
+
+/* The legacy VGA region (vfio_pci_vga.c, with CONFIG_VFIO_PCI_VGA) */
+#define VFIO_PCI_VGA_REGION_SIZE	0xc0000
+#ifdef CONFIG_VFIO_PCI_VGA
+bool vfio_pci_vga_offered(struct vfio_pci_core_device *vdev);
+ssize_t vfio_pci_vga_rw(struct vfio_pci_core_device *vdev, char __user *buf,
+			size_t count, loff_t pos, bool write);
+#else
+static inline bool vfio_pci_vga_offered(struct vfio_pci_core_device *vdev)
+{
+	return false;
+}
+
+static inline ssize_t vfio_pci_vga_rw(struct vfio_pci_core_device *vdev,
+				      char __user *buf, size_t count,
+				      loff_t pos, bool write)
+{
+	return -EINVAL;
+}
+#endif
 void vfio_pci_bars_unmap(struct vfio_pci_core_device *vdev);
 
 /* BAR mmap and memory decode (vfio_pci_mmap.c) */

@@ -127,6 +127,40 @@ static int bar_rw_one(struct vfio_pci_core_device *vdev, bool is_mem,
 	return 0;
 }
 
+/**
+ * vfio_pci_io_rw() - move a user transfer to or from device space
+ * @vdev: an open device
+ * @io: the kernel mapping of the transfer's first byte
+ * @pos: device address or region position of that byte, for alignment
+ * @buf: user buffer
+ * @count: bytes to move
+ * @is_mem: the space is a memory BAR: each access is refused with -EIO
+ *	while the device does not decode memory
+ * @write: direction
+ *
+ * The transfer is cut into naturally aligned accesses of 1, 2 or 4 bytes.
+ *
+ * Return: bytes moved, or the error of the first access when none was.
+ */
+ssize_t vfio_pci_io_rw(struct vfio_pci_core_device *vdev, void __iomem *io,
+		       loff_t pos, char __user *buf, size_t count, bool is_mem,
+		       bool write)
+{
+	unsigned int len;
+	size_t done = 0;
+	int ret;
+
+	while (done < count) {
+		len = vfio_pci_chunk_len(pos + done, count - done);
+		ret = bar_rw_one(vdev, is_mem, io + done, buf + done, len,
+				 write);
+		if (ret)
+			return done ? done : ret;
+		done += len;
+	}
+	return done;
+}
+
 /*
  * Read or write a BAR. Returns the bytes done, or an error when nothing was
  * done; a transfer is cut at the end of the BAR. A memory BAR answers -EIO
@@ -139,9 +173,6 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
 	resource_size_t size = pci_resource_len(pdev, bar);
 	bool is_mem = pci_resource_flags(pdev, bar) & IORESOURCE_MEM;
 	void __iomem *io;
-	unsigned int len;
-	size_t done = 0;
-	int ret;
 
 	if (pos < 0 || pos >= size)
 		return -EINVAL;
@@ -149,15 +180,52 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
 	if (IS_ERR(io))
 		return PTR_ERR(io);
 	count = min_t(u64, count, size - pos);
-	while (done < count) {
-		len = vfio_pci_chunk_len(pos + done, count - done);
-		ret = bar_rw_one(vdev, is_mem, io + pos + done, buf + done,
-				 len, write);
-		if (ret)
-			return done ? done : ret;
-		done += len;
-	}
-	return done;
+	return vfio_pci_io_rw(vdev, io + pos, pos, buf, count, is_mem, write);
+}
+
+/* The ROM's BAR size, or the window of a ROM the platform shadowed. */
+static u64 rom_window(struct pci_dev *pdev)
+{
+	struct resource *res = pci_resource_n(pdev, PCI_ROM_RESOURCE);
+
+	if (resource_size(res) || !(res->flags & IORESOURCE_ROM_SHADOW))
+		return pci_resource_len(pdev, PCI_ROM_RESOURCE);
+	return SZ_128K;
+}
+
+/**
+ * vfio_pci_rom_region_size() - size of the ROM region userspace sees
+ * @vdev: an open device
+ *
+ * A ROM BAR with no valid image behind it is no ROM: the image is looked
+ * for with memory decode on for the look, as a ROM needs it.
+ *
+ * Return: the ROM BAR's size, 128 KiB for a shadowed ROM, or 0.
+ */
+u64 vfio_pci_rom_region_size(struct vfio_pci_core_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	u64 window = rom_window(pdev);
+	void __iomem *rom;
+	size_t size;
+	u16 cmd = 0;
+
+	if (!window)
+		return 0;
+	vfio_pci_decode_lock(vdev, false);
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	if (!(cmd & PCI_COMMAND_MEMORY))
+		pci_write_config_word(pdev, PCI_COMMAND,
+				      cmd | PCI_COMMAND_MEMORY);
+	mutex_lock(&vdev->bar_lock);
+	rom = pci_map_rom(pdev, &size);
+	if (rom)
+		pci_unmap_rom(pdev, rom);
+	mutex_unlock(&vdev->bar_lock);
+	if (!(cmd & PCI_COMMAND_MEMORY))
+		pci_write_config_word(pdev, PCI_COMMAND, cmd);
+	vfio_pci_decode_unlock(vdev);
+	return rom ? window : 0;
 }
 
 /*
@@ -173,7 +241,7 @@ ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 	void *bounce;
 	ssize_t ret;
 
-	if (pos < 0 || !pci_resource_len(vdev->pdev, PCI_ROM_RESOURCE))
+	if (pos < 0 || !rom_window(vdev->pdev))
 		return -EINVAL;
 	count = min_t(size_t, count, PAGE_SIZE);
 	bounce = kmalloc(count, GFP_KERNEL);
