@@ -5,6 +5,7 @@
  * their dwords.
  */
 
+#include <kunit/visibility.h>
 #include <linux/bitfield.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
@@ -33,27 +34,6 @@
  * (SR-IOV, ATS, PRI, PASID, ACS, resizable BARs, link and power policy)
  * or when nothing here emulates them.
  */
-
-/**
- * struct vfio_pci_cap_type - a capability userspace may see
- * @id: PCI_CAP_ID_* or PCI_EXT_CAP_ID_*
- * @size: size in bytes, or 0 when @size_fn computes it
- * @size_fn: size of a variable-length capability at @pos of @image
- * @dwords: access rules of its first @ndwords dwords; the rest read the
- *	device and ignore writes
- * @ndwords: number of entries in @dwords
- * @rule_fn: when set, gives the rule of dword @idx instead of @dwords
- */
-struct vfio_pci_cap_type {
-	u16 id;
-	u16 size;
-	unsigned int (*size_fn)(const u8 *image, unsigned int pos);
-	const struct vfio_pci_cfg_dword *dwords;
-	u8 ndwords;
-	const struct vfio_pci_cfg_dword *(*rule_fn)(const u8 *image,
-						    unsigned int pos,
-						    unsigned int idx);
-};
 
 /*
  * Rules shared by several capabilities, as initializers so tables can be
@@ -521,3 +501,20 @@ int vfio_pci_caps_act(struct vfio_pci_vconfig *vc, unsigned int off,
 		return 0;
 	}
 }
+
+/**
+ * vfio_pci_caps_types() - the capability types userspace may see
+ * @ext: the extended ones; otherwise the standard ones
+ * @n: set to the number of entries
+ *
+ * For the KUnit check of the tables' consistency.
+ *
+ * Return: the table.
+ */
+VISIBLE_IF_KUNIT const struct vfio_pci_cap_type *
+vfio_pci_caps_types(bool ext, unsigned int *n)
+{
+	*n = ext ? ARRAY_SIZE(ext_caps) : ARRAY_SIZE(std_caps);
+	return ext ? ext_caps : std_caps;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_pci_caps_types);

@@ -109,6 +109,22 @@ static const struct vfio_pci_cfg_dword vfio_pci_command_mem_virt = {
 	.rw1c = STATUS_RW1C << 16,
 };
 
+/**
+ * vfio_pci_header_rules() - the rules of the standard header
+ * @n: set to the number of dwords they cover
+ *
+ * For the KUnit check of the tables' consistency.
+ *
+ * Return: the table, one rule per dword.
+ */
+VISIBLE_IF_KUNIT const struct vfio_pci_cfg_dword *
+vfio_pci_header_rules(unsigned int *n)
+{
+	*n = ARRAY_SIZE(vfio_pci_header);
+	return vfio_pci_header;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_pci_header_rules);
+
 static const struct vfio_pci_cfg_dword *
 cfg_rule(const struct vfio_pci_vconfig *vc, unsigned int off)
 {
@@ -533,8 +549,15 @@ int vfio_pci_config_open(struct vfio_pci_core_device *vdev)
 	return 0;
 }
 
+/*
+ * Tear down the view of a closing device. A device userspace left in a low
+ * power state comes back to D0, with the state it had before, so that the
+ * close can reset and restore it.
+ */
 void vfio_pci_config_close(struct vfio_pci_core_device *vdev)
 {
+	if (vdev->pdev->current_state != PCI_D0)
+		cfg_hw_set_power(vdev, 0);
 	vfio_pci_vconfig_free(&vdev->vconfig);
 	kfree(vdev->pm_saved);
 	vdev->pm_saved = NULL;

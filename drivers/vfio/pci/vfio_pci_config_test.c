@@ -352,6 +352,61 @@ static void chunk_lengths(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1U, vfio_pci_chunk_len(4, 1));
 }
 
+/*
+ * What makes a rule meaningful (header rules report as cap 0x0): a bit
+ * written to the image is read from it,
+ * no bit goes both to the image and to the device or is read from the
+ * image but written to the device, and an action has bits that start it.
+ */
+static void rule_check(struct kunit *test, unsigned int id, unsigned int idx,
+		       const struct vfio_pci_cfg_dword *r)
+{
+	KUNIT_EXPECT_EQ_MSG(test, 0U, r->wr_virt & ~r->virt,
+			    "cap 0x%x dword %u: image bits written, never read",
+			    id, idx);
+	KUNIT_EXPECT_EQ_MSG(test, 0U, r->wr_virt & r->wr_hw,
+			    "cap 0x%x dword %u: bits written twice", id, idx);
+	KUNIT_EXPECT_EQ_MSG(test, 0U, r->virt & r->wr_hw,
+			    "cap 0x%x dword %u: device bits read from the image",
+			    id, idx);
+	KUNIT_EXPECT_EQ_MSG(test, !!r->act_mask, r->act != VFIO_PCI_ACT_NONE,
+			    "cap 0x%x dword %u: action and its bits disagree",
+			    id, idx);
+}
+
+static void cap_types_check(struct kunit *test, bool ext)
+{
+	const struct vfio_pci_cap_type *t;
+	unsigned int n, i, d;
+
+	t = vfio_pci_caps_types(ext, &n);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_TRUE_MSG(test, !t[i].size != !t[i].size_fn,
+				      "cap 0x%x: one of size and size_fn",
+				      t[i].id);
+		if (t[i].size)
+			KUNIT_EXPECT_LE_MSG(test, t[i].ndwords,
+					    DIV_ROUND_UP(t[i].size, 4),
+					    "cap 0x%x: rules past its end",
+					    t[i].id);
+		for (d = 0; d < t[i].ndwords; d++)
+			rule_check(test, t[i].id, d, &t[i].dwords[d]);
+	}
+}
+
+static void rule_tables_consistent(struct kunit *test)
+{
+	const struct vfio_pci_cfg_dword *hdr;
+	unsigned int n, i;
+
+	hdr = vfio_pci_header_rules(&n);
+	KUNIT_EXPECT_EQ(test, (unsigned int)PCI_STD_HEADER_SIZEOF / 4, n);
+	for (i = 0; i < n; i++)
+		rule_check(test, 0, i, &hdr[i]);
+	cap_types_check(test, false);
+	cap_types_check(test, true);
+}
+
 static struct kunit_case vfio_pci_config_cases[] = {
 	KUNIT_CASE(ids_read_only),
 	KUNIT_CASE(bar_sizing_32),
@@ -365,6 +420,7 @@ static struct kunit_case vfio_pci_config_cases[] = {
 	KUNIT_CASE(bad_accesses),
 	KUNIT_CASE(unowned_read_only),
 	KUNIT_CASE(chunk_lengths),
+	KUNIT_CASE(rule_tables_consistent),
 	{}
 };
 

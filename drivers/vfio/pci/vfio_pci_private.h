@@ -100,6 +100,27 @@ struct vfio_pci_cfg_dword {
 };
 
 /**
+ * struct vfio_pci_cap_type - a capability userspace may see
+ * @id: PCI_CAP_ID_* or PCI_EXT_CAP_ID_*
+ * @size: size in bytes, or 0 when @size_fn computes it
+ * @size_fn: size of a variable-length capability at @pos of @image
+ * @dwords: access rules of its first @ndwords dwords; the rest read the
+ *	device and ignore writes
+ * @ndwords: number of entries in @dwords
+ * @rule_fn: when set, gives the rule of dword @idx instead of @dwords
+ */
+struct vfio_pci_cap_type {
+	u16 id;
+	u16 size;
+	unsigned int (*size_fn)(const u8 *image, unsigned int pos);
+	const struct vfio_pci_cfg_dword *dwords;
+	u8 ndwords;
+	const struct vfio_pci_cfg_dword *(*rule_fn)(const u8 *image,
+						    unsigned int pos,
+						    unsigned int idx);
+};
+
+/**
  * struct vfio_pci_cap - a capability found in config space
  * @type: what userspace sees of it; NULL when it is hidden
  * @start: offset of its header
@@ -277,6 +298,8 @@ int vfio_pci_vconfig_read(struct vfio_pci_vconfig *vc, unsigned int off,
 			  unsigned int len, u32 *val);
 int vfio_pci_vconfig_write(struct vfio_pci_vconfig *vc, unsigned int off,
 			   unsigned int len, u32 val);
+const struct vfio_pci_cfg_dword *vfio_pci_header_rules(unsigned int *n);
+const struct vfio_pci_cap_type *vfio_pci_caps_types(bool ext, unsigned int *n);
 #endif
 int vfio_pci_config_open(struct vfio_pci_core_device *vdev);
 /* Capability chains (vfio_pci_caps.c) */
