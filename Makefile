@@ -3,7 +3,7 @@
 
 RIG := scripts/rig
 
-.PHONY: all run test build setup vm debug upstream tools clean distclean
+.PHONY: all run test bench build setup vm debug upstream tools clean distclean
 
 all: run
 
@@ -14,6 +14,10 @@ run:
 ## test: static checks, three builds, in-guest suite on each, KUnit
 test:
 	@$(RIG)/test.sh
+
+## bench: config, BAR and mmap latency, our driver beside upstream's (TCG)
+bench:
+	@$(RIG)/bench.sh
 
 setup:
 	@$(RIG)/setup.sh
