@@ -28,6 +28,7 @@ static const struct vfio_device_ops vfio_pci_ops = {
 	.read = vfio_pci_core_read,
 	.write = vfio_pci_core_write,
 	.mmap = vfio_pci_core_mmap,
+	.request = vfio_pci_core_request,
 	.bind_iommufd = vfio_iommufd_physical_bind,
 	.unbind_iommufd = vfio_iommufd_physical_unbind,
 	.attach_ioas = vfio_iommufd_physical_attach_ioas,
@@ -38,10 +39,15 @@ static bool disable_vga;
 module_param(disable_vga, bool, 0444);
 MODULE_PARM_DESC(disable_vga, "Do not offer the legacy VGA region of VGA devices (default: offer it where the kernel has CONFIG_VFIO_PCI_VGA)");
 
+static bool nointxmask;
+module_param(nointxmask, bool, 0644);
+MODULE_PARM_DESC(nointxmask, "Give each INTx line its own interrupt, masked at the interrupt controller, instead of sharing it with the device's INTx-disable bit (for devices whose bit does not work); applies to devices bound afterwards");
+
 static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	const struct vfio_pci_settings settings = {
 		.disable_vga = disable_vga,
+		.nointxmask = nointxmask,
 	};
 	struct vfio_pci_core_device *vdev;
 
@@ -49,6 +55,10 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 				   &settings);
 	return PTR_ERR_OR_ZERO(vdev);
 }
+
+static const struct pci_error_handlers vfio_pci_err_handlers = {
+	.error_detected = vfio_pci_core_aer_err_detected,
+};
 
 /* Matches nothing by itself: only driver_override, ids= and new_id bind. */
 static const struct pci_device_id vfio_pci_table[] = {
@@ -62,6 +72,7 @@ static struct pci_driver vfio_pci_driver = {
 	.id_table = vfio_pci_table,
 	.probe = vfio_pci_probe,
 	.remove = vfio_pci_core_remove,
+	.err_handler = &vfio_pci_err_handlers,
 	.driver_managed_dma = true,
 };
 

@@ -477,7 +477,8 @@ static int act_exp_devctl(struct vfio_pci_vconfig *vc, unsigned int off,
  * @lanes: the bits of the dword the write covered
  *
  * Memory enable needs nothing more: the bit went to the device with the
- * write, and the caller follows decode (vfio_pci_decode_unlock()).
+ * write, and the caller follows decode (vfio_pci_decode_unlock()). The
+ * virtual INTx-disable bit masks or unmasks the INTx line.
  *
  * Return: 0, or the error of the action, which the write returns.
  */
@@ -485,6 +486,11 @@ int vfio_pci_caps_act(struct vfio_pci_vconfig *vc, unsigned int off,
 		      const struct vfio_pci_cfg_dword *rule, u32 val, u32 lanes)
 {
 	switch (rule->act) {
+	case VFIO_PCI_ACT_COMMAND:
+		if ((lanes & PCI_COMMAND_INTX_DISABLE) && vc->hw->intx_disable)
+			vc->hw->intx_disable(vc->hw_priv,
+					     val & PCI_COMMAND_INTX_DISABLE);
+		return 0;
 	case VFIO_PCI_ACT_POWER:
 		if (!vc->hw->set_power)
 			return -ENODEV;

@@ -71,8 +71,8 @@ static const struct vfio_pci_cfg_dword vfio_pci_header[CFG_HEADER_DWORDS] = {
 		.wr_virt = PCI_COMMAND_INTX_DISABLE,
 		.wr_hw = CMD_PASSTHROUGH | STATUS_RW1C << 16,
 		.rw1c = STATUS_RW1C << 16,
-		.act_mask = PCI_COMMAND_MEMORY,
-		.act = VFIO_PCI_ACT_MEMORY,
+		.act_mask = PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE,
+		.act = VFIO_PCI_ACT_COMMAND,
 	},
 	/* revision and class code */
 	[PCI_CLASS_REVISION / 4] = { .virt = ~0U },
@@ -107,6 +107,8 @@ static const struct vfio_pci_cfg_dword vfio_pci_command_mem_virt = {
 	.wr_virt = PCI_COMMAND_INTX_DISABLE | PCI_COMMAND_MEMORY,
 	.wr_hw = (CMD_PASSTHROUGH & ~PCI_COMMAND_MEMORY) | STATUS_RW1C << 16,
 	.rw1c = STATUS_RW1C << 16,
+	.act_mask = PCI_COMMAND_INTX_DISABLE,
+	.act = VFIO_PCI_ACT_COMMAND,
 };
 
 /**
@@ -502,6 +504,11 @@ static int cfg_hw_vpd_write(void *priv, unsigned int addr, u32 val)
 	return ret == sizeof(le) ? 0 : -EIO;
 }
 
+static void cfg_hw_intx_disable(void *priv, bool disable)
+{
+	vfio_pci_intx_user_disable(priv, disable);
+}
+
 static const struct vfio_pci_cfg_hw vfio_pci_cfg_pdev = {
 	.read = cfg_hw_read,
 	.write = cfg_hw_write,
@@ -510,6 +517,7 @@ static const struct vfio_pci_cfg_hw vfio_pci_cfg_pdev = {
 	.set_readrq = cfg_hw_set_readrq,
 	.vpd_read = cfg_hw_vpd_read,
 	.vpd_write = cfg_hw_vpd_write,
+	.intx_disable = cfg_hw_intx_disable,
 };
 
 /*
@@ -578,7 +586,9 @@ config_write_decode(const struct vfio_pci_vconfig *vc, unsigned int off,
 	if (!(rule->act_mask & lanes))
 		return VFIO_PCI_DECODE_UNTOUCHED;
 	switch (rule->act) {
-	case VFIO_PCI_ACT_MEMORY:
+	case VFIO_PCI_ACT_COMMAND:
+		if (!(rule->act_mask & lanes & PCI_COMMAND_MEMORY))
+			return VFIO_PCI_DECODE_UNTOUCHED;
 		return v & PCI_COMMAND_MEMORY ? VFIO_PCI_DECODE_KEPT :
 						VFIO_PCI_DECODE_OFF;
 	case VFIO_PCI_ACT_POWER:

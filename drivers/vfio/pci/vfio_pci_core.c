@@ -38,6 +38,8 @@ int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
 
 	vdev->pdev = to_pci_dev(core_vdev->dev);
 	init_rwsem(&vdev->memory_lock);
+	mutex_init(&vdev->igate);
+	spin_lock_init(&vdev->irqlock);
 	mutex_init(&vdev->cfg_lock);
 	mutex_init(&vdev->bar_lock);
 	return 0;
@@ -56,6 +58,7 @@ void vfio_pci_core_release_dev(struct vfio_device *core_vdev)
 
 	mutex_destroy(&vdev->bar_lock);
 	mutex_destroy(&vdev->cfg_lock);
+	mutex_destroy(&vdev->igate);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_release_dev);
 
@@ -184,6 +187,9 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	if (ret)
 		goto err_free_state;
 	vfio_pci_decode_refresh(vdev);
+	vfio_pci_irqs_open(vdev);
+	/* the PCI core lists the reset methods it found, best first */
+	vdev->reset_works = pdev->reset_methods[0];
 	return 0;
 
 err_free_state:
@@ -207,6 +213,7 @@ void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 	struct pci_dev *pdev = vdev->pdev;
 	int ret;
 
+	vfio_pci_irqs_close(vdev);
 	vfio_pci_bars_unmap(vdev);
 	vfio_pci_config_close(vdev);
 	pci_clear_master(pdev);
@@ -219,6 +226,22 @@ void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 		pci_restore_state(pdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_close_device);
+
+/*
+ * VFIO_DEVICE_RESET: the function alone, with its mappings zapped first;
+ * the PCI core saves and restores its config state around the reset.
+ */
+static long device_reset(struct vfio_pci_core_device *vdev)
+{
+	int ret;
+
+	if (!vdev->reset_works)
+		return -EINVAL;
+	vfio_pci_decode_lock(vdev, true);
+	ret = pci_try_reset_function(vdev->pdev);
+	vfio_pci_decode_unlock(vdev);
+	return ret;
+}
 
 /**
  * vfio_pci_core_ioctl() - &vfio_device_ops.ioctl
@@ -241,6 +264,10 @@ long vfio_pci_core_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 		return vfio_pci_ioctl_get_region_info(vdev, uarg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return vfio_pci_ioctl_get_irq_info(vdev, uarg);
+	case VFIO_DEVICE_SET_IRQS:
+		return vfio_pci_ioctl_set_irqs(vdev, uarg);
+	case VFIO_DEVICE_RESET:
+		return device_reset(vdev);
 	default:
 		return -ENOTTY;
 	}

@@ -36,6 +36,8 @@ long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
 	if (ret)
 		return ret;
 	info.flags = VFIO_DEVICE_FLAGS_PCI;
+	if (vdev->reset_works)
+		info.flags |= VFIO_DEVICE_FLAGS_RESET;
 	info.num_regions = VFIO_PCI_NUM_REGIONS;
 	info.num_irqs = VFIO_PCI_NUM_IRQS;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
@@ -157,33 +159,54 @@ static u32 msi_vector_count(struct pci_dev *pdev)
 	return 1U << FIELD_GET(PCI_MSI_FLAGS_QMASK, flags);
 }
 
-static void irq_info_fill(struct vfio_pci_core_device *vdev,
-			  struct vfio_irq_info *info)
+/**
+ * vfio_pci_irq_count() - vectors of an interrupt type
+ * @vdev: an open device
+ * @index: VFIO_PCI_*_IRQ_INDEX
+ *
+ * Return: how many vectors of the type userspace may set, 0 for none.
+ */
+unsigned int vfio_pci_irq_count(struct vfio_pci_core_device *vdev,
+				unsigned int index)
 {
 	struct pci_dev *pdev = vdev->pdev;
 	int n;
 
+	switch (index) {
+	case VFIO_PCI_INTX_IRQ_INDEX:
+		return vfio_pci_has_intx(pdev) ? 1 : 0;
+	case VFIO_PCI_MSI_IRQ_INDEX:
+		return msi_vector_count(pdev);
+	case VFIO_PCI_MSIX_IRQ_INDEX:
+		n = pdev->msix_cap ? pci_msix_vec_count(pdev) : 0;
+		return n > 0 ? n : 0;
+	case VFIO_PCI_ERR_IRQ_INDEX:
+		return pci_is_pcie(pdev) ? 1 : 0;
+	case VFIO_PCI_REQ_IRQ_INDEX:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void irq_info_fill(struct vfio_pci_core_device *vdev,
+			  struct vfio_irq_info *info)
+{
 	info->flags = VFIO_IRQ_INFO_EVENTFD;
+	info->count = vfio_pci_irq_count(vdev, info->index);
 	switch (info->index) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
-		info->count = vfio_pci_has_intx(pdev) ? 1 : 0;
 		info->flags |= VFIO_IRQ_INFO_MASKABLE |
 			       VFIO_IRQ_INFO_AUTOMASKED;
 		break;
 	case VFIO_PCI_MSI_IRQ_INDEX:
-		info->count = msi_vector_count(pdev);
 		info->flags |= VFIO_IRQ_INFO_NORESIZE;
 		break;
 	case VFIO_PCI_MSIX_IRQ_INDEX:
-		n = pdev->msix_cap ? pci_msix_vec_count(pdev) : 0;
-		info->count = n > 0 ? n : 0;
-		info->flags |= VFIO_IRQ_INFO_NORESIZE;
-		break;
-	case VFIO_PCI_ERR_IRQ_INDEX:
-		info->count = pci_is_pcie(pdev) ? 1 : 0;
+		if (!vdev->has_dyn_msix)
+			info->flags |= VFIO_IRQ_INFO_NORESIZE;
 		break;
 	default:
-		info->count = 1;	/* VFIO_PCI_REQ_IRQ_INDEX */
 		break;
 	}
 }

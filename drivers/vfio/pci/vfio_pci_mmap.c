@@ -117,6 +117,43 @@ void vfio_pci_decode_unlock(struct vfio_pci_core_device *vdev)
 }
 
 /**
+ * vfio_pci_memory_lock_and_enable() - let the kernel reach BAR memory
+ * @vdev: an open device
+ *
+ * For the kernel's own accesses to the device's memory (the MSI-X table,
+ * the ROM) whatever the state userspace left memory enable in: holds
+ * memory_lock for write, so no user access or fault runs meanwhile, and
+ * turns memory decode on.
+ *
+ * Return: the command register as it was, for
+ * vfio_pci_memory_unlock_and_restore().
+ */
+u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev)
+{
+	u16 cmd = 0;
+
+	down_write(&vdev->memory_lock);
+	pci_read_config_word(vdev->pdev, PCI_COMMAND, &cmd);
+	if (!(cmd & PCI_COMMAND_MEMORY))
+		pci_write_config_word(vdev->pdev, PCI_COMMAND,
+				      cmd | PCI_COMMAND_MEMORY);
+	return cmd;
+}
+
+/**
+ * vfio_pci_memory_unlock_and_restore() - end vfio_pci_memory_lock_and_enable()
+ * @vdev: the device
+ * @cmd: what vfio_pci_memory_lock_and_enable() returned
+ */
+void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
+					u16 cmd)
+{
+	if (!(cmd & PCI_COMMAND_MEMORY))
+		pci_write_config_word(vdev->pdev, PCI_COMMAND, cmd);
+	up_write(&vdev->memory_lock);
+}
+
+/**
  * vfio_pci_memory_read_lock() - enter an access to BAR memory
  * @vdev: an open device
  *

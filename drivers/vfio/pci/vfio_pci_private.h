@@ -8,6 +8,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
 
@@ -18,13 +19,16 @@
  *
  * 1. &vfio_device_set.lock, owned by the VFIO core, held around
  *    open_device() and close_device().
- * 2. the mmap_lock of a process, held by the MM around mmap() and around
+ * 2. &vfio_pci_core_device.igate, the interrupt setup (SET_IRQS).
+ * 3. the mmap_lock of a process, held by the MM around mmap() and around
  *    the fault handlers of BAR mappings.
- * 3. &vfio_pci_core_device.memory_lock, the device's memory decode: read
+ * 4. &vfio_pci_core_device.memory_lock, the device's memory decode: read
  *    around every access to BAR memory, write around every change that
  *    may turn decode off.
- * 4. &vfio_pci_core_device.cfg_lock, the virtual config space.
- * 5. &vfio_pci_core_device.bar_lock, the lazily created BAR mappings.
+ * 5. &vfio_pci_core_device.cfg_lock, the virtual config space.
+ * 6. &vfio_pci_core_device.bar_lock, the lazily created BAR mappings.
+ * 7. &vfio_pci_core_device.irqlock, a spinlock: the INTx mask state,
+ *    also taken by the INTx handler.
  *
  * No user copy is done with memory_lock held: the user buffer may itself
  * be a mapping of a BAR, whose fault would take memory_lock again.
@@ -51,6 +55,8 @@ static inline u64 vfio_pci_index_to_offset(unsigned int index)
 /**
  * struct vfio_pci_settings - per-device choices of the driver that binds it
  * @disable_vga: do not offer the legacy VGA region of a VGA device
+ * @nointxmask: never share the INTx line: mask it at the interrupt
+ *	controller, not with the device's INTx-disable bit
  *
  * Copied into each device at probe, so that choices vfio_pci takes from
  * its module parameters never leak into devices of other drivers. It gains
@@ -58,12 +64,14 @@ static inline u64 vfio_pci_index_to_offset(unsigned int index)
  */
 struct vfio_pci_settings {
 	bool disable_vga;
+	bool nointxmask;
 };
 
 /**
  * enum vfio_pci_cfg_act - what the kernel does for a config write
  * @VFIO_PCI_ACT_NONE: nothing beyond the rule's bits
- * @VFIO_PCI_ACT_MEMORY: memory decode follows the written enable bit
+ * @VFIO_PCI_ACT_COMMAND: memory decode follows the written enable bit,
+ *	the INTx mask the virtual INTx-disable bit
  * @VFIO_PCI_ACT_POWER: the kernel moves the device to the written power
  *	state
  * @VFIO_PCI_ACT_EXP_DEVCTL: a PCIe function level reset when the FLR bit
@@ -73,7 +81,7 @@ struct vfio_pci_settings {
  */
 enum vfio_pci_cfg_act {
 	VFIO_PCI_ACT_NONE,
-	VFIO_PCI_ACT_MEMORY,
+	VFIO_PCI_ACT_COMMAND,
 	VFIO_PCI_ACT_POWER,
 	VFIO_PCI_ACT_EXP_DEVCTL,
 	VFIO_PCI_ACT_AF_FLR,
@@ -143,6 +151,7 @@ struct vfio_pci_cap {
  *	platform allows at most
  * @vpd_read: read the VPD dword at @addr
  * @vpd_write: write the VPD dword at @addr
+ * @intx_disable: userspace set or cleared the virtual INTx-disable bit
  *
  * A real device uses the PCI core's user config accessors and services;
  * the KUnit suites plug in a config image held in memory.
@@ -155,6 +164,7 @@ struct vfio_pci_cfg_hw {
 	void (*set_readrq)(void *priv, int bytes);
 	int (*vpd_read)(void *priv, unsigned int addr, u32 *val);
 	int (*vpd_write)(void *priv, unsigned int addr, u32 val);
+	void (*intx_disable)(void *priv, bool disable);
 };
 
 /**
@@ -194,6 +204,22 @@ struct vfio_pci_vconfig {
 };
 
 /**
+ * struct vfio_pci_irq_ctx - one interrupt vector userspace takes
+ * @trigger: eventfd signalled when the MSI or MSI-X vector fires, or NULL
+ *	(INTx keeps its own, &vfio_pci_core_device.intx_trigger)
+ * @unmask: for INTx, the eventfd whose writes unmask the line
+ * @name: the name its handler is registered under
+ * @irq: its Linux interrupt number, valid while @trigger is set (INTx:
+ *	while enabled)
+ */
+struct vfio_pci_irq_ctx {
+	struct eventfd_ctx *trigger;
+	struct virqfd *unmask;
+	char *name;
+	int irq;
+};
+
+/**
  * struct vfio_pci_core_device - a PCI device driven through VFIO
  * @vdev: the VFIO core's device; drivers embed this whole structure
  * @pdev: the PCI device, set by vfio_pci_core_init_dev()
@@ -211,6 +237,22 @@ struct vfio_pci_vconfig {
  *	when it closes
  * @pm_saved: config state saved when userspace put the device in D3hot,
  *	put back when it returns to D0 having lost it; under @cfg_lock
+ * @reset_works: the device has a function reset, for VFIO_DEVICE_RESET
+ * @igate: serializes interrupt setup; protects the members below up to
+ *	@req_trigger, except where irqlock is named
+ * @irq_type: the enabled interrupt type, VFIO_PCI_*_IRQ_INDEX, or
+ *	VFIO_PCI_NUM_IRQS for none; written under @irqlock too
+ * @intx_trigger: eventfd of the INTx line, or NULL; read under RCU
+ * @irq_ctx: @num_ctx vector contexts of the enabled type
+ * @num_ctx: entries of @irq_ctx
+ * @msi_enabled: MSI or MSI-X vectors allocated when the type was enabled
+ * @pci_2_3: INTx is masked with the device's INTx-disable bit
+ * @has_dyn_msix: MSI-X vectors can be added to an enabled table
+ * @err_trigger: eventfd of the error notification, or NULL
+ * @req_trigger: eventfd of the device request, or NULL
+ * @irqlock: protects @intx_masked and @intx_user_disabled
+ * @intx_masked: the INTx line is masked
+ * @intx_user_disabled: userspace set the virtual INTx-disable bit
  */
 struct vfio_pci_core_device {
 	struct vfio_device vdev;
@@ -224,6 +266,20 @@ struct vfio_pci_core_device {
 	void __iomem *barmap[PCI_STD_NUM_BARS];
 	struct pci_saved_state *saved_state;
 	struct pci_saved_state *pm_saved;
+	bool reset_works;
+	struct mutex igate;		/* protects the interrupt setup */
+	int irq_type;
+	struct eventfd_ctx *intx_trigger;
+	struct vfio_pci_irq_ctx *irq_ctx;
+	unsigned int num_ctx;
+	unsigned int msi_enabled;
+	bool pci_2_3;
+	bool has_dyn_msix;
+	struct eventfd_ctx *err_trigger;
+	struct eventfd_ctx *req_trigger;
+	spinlock_t irqlock;		/* protects the INTx mask state */
+	bool intx_masked;
+	bool intx_user_disabled;
 };
 
 /**
@@ -276,6 +332,9 @@ ssize_t vfio_pci_core_read(struct vfio_device *vdev, char __user *buf,
 ssize_t vfio_pci_core_write(struct vfio_device *vdev, const char __user *buf,
 			    size_t count, loff_t *ppos);
 int vfio_pci_core_mmap(struct vfio_device *vdev, struct vm_area_struct *vma);
+void vfio_pci_core_request(struct vfio_device *vdev, unsigned int count);
+pci_ers_result_t vfio_pci_core_aer_err_detected(struct pci_dev *pdev,
+						pci_channel_state_t state);
 
 /* Device information ioctls (vfio_pci_info.c) */
 long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
@@ -284,6 +343,16 @@ long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 				    void __user *arg);
 long vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
 				 void __user *arg);
+unsigned int vfio_pci_irq_count(struct vfio_pci_core_device *vdev,
+				unsigned int index);
+
+/* Interrupts (vfio_pci_intrs.c) */
+long vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev,
+			     void __user *arg);
+void vfio_pci_irqs_open(struct vfio_pci_core_device *vdev);
+void vfio_pci_irqs_close(struct vfio_pci_core_device *vdev);
+void vfio_pci_intx_user_disable(struct vfio_pci_core_device *vdev,
+				bool disable);
 
 /* Config-space emulation (vfio_pci_config.c) */
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -353,6 +422,9 @@ bool vfio_pci_bar_mmappable(struct pci_dev *pdev, unsigned int bar);
 void vfio_pci_decode_refresh(struct vfio_pci_core_device *vdev);
 void vfio_pci_decode_lock(struct vfio_pci_core_device *vdev, bool zap);
 void vfio_pci_decode_unlock(struct vfio_pci_core_device *vdev);
+u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev);
+void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
+					u16 cmd);
 int vfio_pci_memory_read_lock(struct vfio_pci_core_device *vdev);
 void vfio_pci_memory_read_unlock(struct vfio_pci_core_device *vdev);
 

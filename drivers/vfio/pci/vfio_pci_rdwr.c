@@ -208,23 +208,17 @@ u64 vfio_pci_rom_region_size(struct vfio_pci_core_device *vdev)
 	u64 window = rom_window(pdev);
 	void __iomem *rom;
 	size_t size;
-	u16 cmd = 0;
+	u16 cmd;
 
 	if (!window)
 		return 0;
-	vfio_pci_decode_lock(vdev, false);
-	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
-	if (!(cmd & PCI_COMMAND_MEMORY))
-		pci_write_config_word(pdev, PCI_COMMAND,
-				      cmd | PCI_COMMAND_MEMORY);
+	cmd = vfio_pci_memory_lock_and_enable(vdev);
 	mutex_lock(&vdev->bar_lock);
 	rom = pci_map_rom(pdev, &size);
 	if (rom)
 		pci_unmap_rom(pdev, rom);
 	mutex_unlock(&vdev->bar_lock);
-	if (!(cmd & PCI_COMMAND_MEMORY))
-		pci_write_config_word(pdev, PCI_COMMAND, cmd);
-	vfio_pci_decode_unlock(vdev);
+	vfio_pci_memory_unlock_and_restore(vdev, cmd);
 	return rom ? window : 0;
 }
 

@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Interrupts: INTx, MSI and MSI-X vectors, and the error and request
+ * notifications, delivered to userspace through eventfds.
+ */
+
+#include <linux/eventfd.h>
+#include <linux/interrupt.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+
+#include "vfio_pci_private.h"
+
+/*
+ * DOC: interrupts
+ *
+ * VFIO_DEVICE_SET_IRQS gives each vector of one interrupt type (INTx, MSI
+ * or MSI-X) an eventfd; the kernel's handler signals it. Only one type is
+ * enabled at a time, &vfio_pci_core_device.irq_type says which.
+ *
+ * INTx is level triggered and may be shared, so the handler masks it at
+ * the device (the INTx-disable bit of PCI 2.3) before signalling, and
+ * userspace unmasks it with ACTION_UNMASK once it has serviced the device,
+ * directly or through an unmask eventfd the kernel listens to. A device
+ * whose INTx-disable bit does not work, or any device under vfio_pci's
+ * nointxmask, gets its line to itself and is masked at the interrupt
+ * controller instead. The INTx-disable bit userspace sees in the command
+ * register is virtual and masks the line the same way.
+ *
+ * MSI and MSI-X vectors are allocated when the type is enabled; an eventfd
+ * can then be set, changed or cleared on each one while the others keep
+ * firing. Where the platform can add MSI-X vectors to an enabled table,
+ * a trigger set on a vector past the enabled ones allocates it.
+ *
+ * The error (AER) and request notifications are single eventfds that the
+ * PCI core's error recovery and the VFIO core's unregistration signal.
+ */
+
+#define IRQ_NONE_TYPE	VFIO_PCI_NUM_IRQS
+
+static bool irq_is(struct vfio_pci_core_device *vdev, int type)
+{
+	return vdev->irq_type == type;
+}
+
+/* Allocate the vector contexts of a type being enabled. */
+static int ctx_alloc(struct vfio_pci_core_device *vdev, unsigned int n)
+{
+	vdev->irq_ctx = kcalloc(n, sizeof(*vdev->irq_ctx), GFP_KERNEL_ACCOUNT);
+	if (!vdev->irq_ctx)
+		return -ENOMEM;
+	vdev->num_ctx = n;
+	return 0;
+}
+
+static void ctx_free(struct vfio_pci_core_device *vdev)
+{
+	kfree(vdev->irq_ctx);
+	vdev->irq_ctx = NULL;
+	vdev->num_ctx = 0;
+}
+
+/*
+ * Take an eventfd for a trigger: -1 means none. Returns NULL for -1, the
+ * eventfd, or an ERR_PTR() for an fd that is not an eventfd.
+ */
+static struct eventfd_ctx *trigger_get(s32 fd)
+{
+	if (fd < 0)
+		return NULL;
+	return eventfd_ctx_fdget(fd);
+}
+
+static void trigger_put(struct eventfd_ctx **trigger)
+{
+	if (*trigger)
+		eventfd_ctx_put(*trigger);
+	*trigger = NULL;
+}
+
+/* ---- INTx ---- */
+
+/*
+ * Tell userspace the line fired. The eventfd is read under RCU: it is
+ * replaced or dropped only after a grace period (intx_set_trigger()), so
+ * any context may signal it without irqlock, which the unmask eventfd's
+ * wakeup takes inside its own wait queue lock.
+ */
+static void intx_signal(struct vfio_pci_core_device *vdev)
+{
+	struct eventfd_ctx *trigger;
+
+	rcu_read_lock();
+	trigger = READ_ONCE(vdev->intx_trigger);
+	if (trigger)
+		eventfd_signal(trigger);
+	rcu_read_unlock();
+}
+
+/* Install @trigger and drop the eventfd it replaces once nobody reads it. */
+static void intx_set_trigger(struct vfio_pci_core_device *vdev,
+			     struct eventfd_ctx *trigger)
+{
+	struct eventfd_ctx *old = vdev->intx_trigger;
+
+	WRITE_ONCE(vdev->intx_trigger, trigger);
+	if (!old)
+		return;
+	synchronize_rcu();
+	eventfd_ctx_put(old);
+}
+
+static irqreturn_t intx_handler(int irq, void *data)
+{
+	struct vfio_pci_core_device *vdev = data;
+	irqreturn_t ret = IRQ_NONE;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	if (!vdev->pci_2_3) {
+		disable_irq_nosync(irq);
+		vdev->intx_masked = true;
+		ret = IRQ_HANDLED;
+	} else if (!vdev->intx_masked && pci_check_and_mask_intx(vdev->pdev)) {
+		vdev->intx_masked = true;
+		ret = IRQ_HANDLED;
+	}
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	if (ret == IRQ_HANDLED)
+		intx_signal(vdev);
+	return ret;
+}
+
+/* Mask the line; irqlock held. */
+static void intx_mask_locked(struct vfio_pci_core_device *vdev)
+{
+	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) || vdev->intx_masked)
+		return;
+	if (vdev->pci_2_3)
+		pci_intx(vdev->pdev, 0);
+	else
+		disable_irq_nosync(vdev->pdev->irq);
+	vdev->intx_masked = true;
+}
+
+/*
+ * Unmask the line; irqlock held. Returns true when the device still
+ * asserts it: the line stays masked and userspace must be told again.
+ */
+static bool intx_unmask_locked(struct vfio_pci_core_device *vdev)
+{
+	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) || !vdev->intx_masked ||
+	    vdev->intx_user_disabled)
+		return false;
+	if (vdev->pci_2_3) {
+		if (!pci_check_and_unmask_intx(vdev->pdev))
+			return true;
+	} else {
+		enable_irq(vdev->pdev->irq);
+	}
+	vdev->intx_masked = false;
+	return false;
+}
+
+static void intx_mask(struct vfio_pci_core_device *vdev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	intx_mask_locked(vdev);
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+}
+
+/* virqfd handler: runs when the unmask eventfd is written. */
+static int intx_unmask_handler(void *opaque, void *unused)
+{
+	struct vfio_pci_core_device *vdev = opaque;
+	unsigned long flags;
+	bool pending;
+
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	pending = intx_unmask_locked(vdev);
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	return pending;
+}
+
+/*
+ * virqfd thread: the line was still asserted at unmask. It cannot signal
+ * from the handler, which runs inside the unmask eventfd's own wakeup.
+ */
+static void intx_resend(void *opaque, void *unused)
+{
+	intx_signal(opaque);
+}
+
+/*
+ * Unmask, or with @disable follow the virtual INTx-disable bit, and tell
+ * userspace again at once if the line is still high.
+ */
+static void intx_unmask(struct vfio_pci_core_device *vdev, bool *disable)
+{
+	unsigned long flags;
+	bool pending = false;
+
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	if (disable)
+		vdev->intx_user_disabled = *disable;
+	if (disable && *disable)
+		intx_mask_locked(vdev);
+	else
+		pending = intx_unmask_locked(vdev);
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	if (pending)
+		intx_signal(vdev);
+}
+
+/**
+ * vfio_pci_intx_user_disable() - follow the virtual INTx-disable bit
+ * @vdev: an open device
+ * @disable: the bit as userspace wrote it
+ *
+ * Setting the bit masks the line as ACTION_MASK would; clearing it lets
+ * ACTION_UNMASK unmask it again, and unmasks it now.
+ */
+void vfio_pci_intx_user_disable(struct vfio_pci_core_device *vdev,
+				bool disable)
+{
+	intx_unmask(vdev, &disable);
+}
+
+static int intx_enable(struct vfio_pci_core_device *vdev,
+		       struct eventfd_ctx *trigger)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	struct vfio_pci_irq_ctx *ctx;
+	unsigned long flags;
+	int ret;
+
+	if (!vfio_pci_has_intx(pdev))
+		return -ENODEV;
+	ret = ctx_alloc(vdev, 1);
+	if (ret)
+		return ret;
+	ctx = &vdev->irq_ctx[0];
+	ctx->name = kasprintf(GFP_KERNEL_ACCOUNT, "vfio-intx(%s)",
+			      pci_name(pdev));
+	if (!ctx->name) {
+		ret = -ENOMEM;
+		goto err_free_ctx;
+	}
+	WRITE_ONCE(vdev->intx_trigger, trigger);
+
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	vdev->irq_type = VFIO_PCI_INTX_IRQ_INDEX;
+	vdev->intx_masked = vdev->intx_user_disabled;
+	if (vdev->pci_2_3)
+		pci_intx(pdev, !vdev->intx_masked);
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+
+	ret = request_irq(pdev->irq, intx_handler,
+			  vdev->pci_2_3 ? IRQF_SHARED : 0, ctx->name, vdev);
+	if (ret)
+		goto err_type;
+	ctx->irq = pdev->irq;
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	if (!vdev->pci_2_3 && vdev->intx_masked)
+		disable_irq_nosync(pdev->irq);
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	return 0;
+
+err_type:
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	vdev->irq_type = IRQ_NONE_TYPE;
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	if (vdev->pci_2_3)
+		pci_intx(pdev, 0);
+	kfree(ctx->name);
+	/* still the caller's, who drops it: wait for any reader to finish */
+	WRITE_ONCE(vdev->intx_trigger, NULL);
+	synchronize_rcu();
+err_free_ctx:
+	ctx_free(vdev);
+	return ret;
+}
+
+static void intx_disable(struct vfio_pci_core_device *vdev)
+{
+	struct vfio_pci_irq_ctx *ctx = &vdev->irq_ctx[0];
+	unsigned long flags;
+
+	vfio_virqfd_disable(&ctx->unmask);
+	free_irq(ctx->irq, vdev);
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	vdev->irq_type = IRQ_NONE_TYPE;
+	vdev->intx_masked = false;
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	/* nobody listens any more: keep a shared line quiet */
+	if (vdev->pci_2_3)
+		pci_intx(vdev->pdev, 0);
+	intx_set_trigger(vdev, NULL);
+	kfree(ctx->name);
+	ctx_free(vdev);
+}
+
+/* ---- MSI and MSI-X ---- */
+
+static irqreturn_t msi_handler(int irq, void *trigger)
+{
+	eventfd_signal(trigger);
+	return IRQ_HANDLED;
+}
+
+static int msi_enable(struct vfio_pci_core_device *vdev, int type,
+		      unsigned int nvec)
+{
+	bool msix = type == VFIO_PCI_MSIX_IRQ_INDEX;
+	/* room for the vectors a growing MSI-X table may add */
+	unsigned int n = msix ? vfio_pci_irq_count(vdev, type) : nvec;
+	u16 cmd;
+	int ret;
+
+	ret = ctx_alloc(vdev, n);
+	if (ret)
+		return ret;
+	/* MSI-X vectors live in BAR memory the kernel writes */
+	cmd = vfio_pci_memory_lock_and_enable(vdev);
+	ret = pci_alloc_irq_vectors(vdev->pdev, nvec, nvec,
+				    msix ? PCI_IRQ_MSIX : PCI_IRQ_MSI);
+	vfio_pci_memory_unlock_and_restore(vdev, cmd);
+	if (ret < 0) {
+		ctx_free(vdev);
+		return ret;
+	}
+	vdev->irq_type = type;
+	vdev->msi_enabled = nvec;
+	return 0;
+}
+
+static void msi_vector_release(struct vfio_pci_core_device *vdev,
+			       struct vfio_pci_irq_ctx *ctx)
+{
+	if (!ctx->trigger)
+		return;
+	free_irq(ctx->irq, ctx->trigger);
+	trigger_put(&ctx->trigger);
+	kfree(ctx->name);
+	ctx->name = NULL;
+}
+
+/* The Linux irq of @vector, allocating it when MSI-X can grow. */
+static int msi_vector_irq(struct vfio_pci_core_device *vdev,
+			  unsigned int vector)
+{
+	struct msi_map map;
+	u16 cmd;
+
+	if (vector < vdev->msi_enabled)
+		return pci_irq_vector(vdev->pdev, vector);
+	if (!irq_is(vdev, VFIO_PCI_MSIX_IRQ_INDEX) || !vdev->has_dyn_msix)
+		return -EINVAL;
+	cmd = vfio_pci_memory_lock_and_enable(vdev);
+	map = pci_msix_alloc_irq_at(vdev->pdev, vector, NULL);
+	vfio_pci_memory_unlock_and_restore(vdev, cmd);
+	return map.index < 0 ? map.index : map.virq;
+}
+
+static int msi_set_vector(struct vfio_pci_core_device *vdev,
+			  unsigned int vector, s32 fd)
+{
+	struct vfio_pci_irq_ctx *ctx = &vdev->irq_ctx[vector];
+	struct eventfd_ctx *trigger;
+	int irq, ret;
+
+	msi_vector_release(vdev, ctx);
+	if (fd < 0)
+		return 0;
+	irq = msi_vector_irq(vdev, vector);
+	if (irq < 0)
+		return irq;
+	trigger = trigger_get(fd);
+	if (IS_ERR(trigger))
+		return PTR_ERR(trigger);
+	ctx->name = kasprintf(GFP_KERNEL_ACCOUNT, "vfio-msi%s[%u](%s)",
+			      irq_is(vdev, VFIO_PCI_MSIX_IRQ_INDEX) ? "x" : "",
+			      vector, pci_name(vdev->pdev));
+	if (!ctx->name) {
+		ret = -ENOMEM;
+		goto err_put_trigger;
+	}
+	ret = request_irq(irq, msi_handler, 0, ctx->name, trigger);
+	if (ret)
+		goto err_free_name;
+	ctx->irq = irq;
+	ctx->trigger = trigger;
+	return 0;
+
+err_free_name:
+	kfree(ctx->name);
+	ctx->name = NULL;
+err_put_trigger:
+	eventfd_ctx_put(trigger);
+	return ret;
+}
+
+/*
+ * Set the triggers of @count vectors from @start; on failure the vectors
+ * set by this call are released again.
+ */
+static int msi_set_block(struct vfio_pci_core_device *vdev,
+			 unsigned int start, unsigned int count,
+			 const s32 *fds)
+{
+	unsigned int i;
+	int ret;
+
+	if (start + count > vdev->num_ctx)
+		return -EINVAL;
+	for (i = 0; i < count; i++) {
+		ret = msi_set_vector(vdev, start + i, fds[i]);
+		if (ret)
+			goto err_release;
+	}
+	return 0;
+
+err_release:
+	while (i--)
+		msi_vector_release(vdev, &vdev->irq_ctx[start + i]);
+	return ret;
+}
+
+static void msi_disable(struct vfio_pci_core_device *vdev)
+{
+	unsigned int i;
+	u16 cmd;
+
+	for (i = 0; i < vdev->num_ctx; i++)
+		msi_vector_release(vdev, &vdev->irq_ctx[i]);
+	cmd = vfio_pci_memory_lock_and_enable(vdev);
+	pci_free_irq_vectors(vdev->pdev);
+	vfio_pci_memory_unlock_and_restore(vdev, cmd);
+	/* MSI off turns INTx back on: keep a shared line quiet */
+	if (vdev->pci_2_3)
+		pci_intx(vdev->pdev, 0);
+	vdev->irq_type = IRQ_NONE_TYPE;
+	vdev->msi_enabled = 0;
+	ctx_free(vdev);
+}
+
+/* ---- SET_IRQS actions ---- */
+
+/* Loopback: signal the triggers as if the vectors had fired. */
+static void loopback(struct vfio_pci_core_device *vdev, unsigned int start,
+		     unsigned int count, u32 flags, const u8 *bools)
+{
+	unsigned int i;
+
+	for (i = start; i < start + count && i < vdev->num_ctx; i++) {
+		if ((flags & VFIO_IRQ_SET_DATA_BOOL) && !bools[i - start])
+			continue;
+		if (vdev->irq_ctx[i].trigger)
+			eventfd_signal(vdev->irq_ctx[i].trigger);
+	}
+}
+
+/* A DATA_NONE or DATA_BOOL action applies when it is unconditional or true. */
+static bool action_wanted(u32 flags, const void *data)
+{
+	if (flags & VFIO_IRQ_SET_DATA_BOOL)
+		return *(const u8 *)data;
+	return true;
+}
+
+static int intx_trigger(struct vfio_pci_core_device *vdev, unsigned int start,
+			unsigned int count, u32 flags, const void *data)
+{
+	struct eventfd_ctx *trigger;
+	int ret;
+
+	if (irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) && !count &&
+	    (flags & VFIO_IRQ_SET_DATA_NONE)) {
+		intx_disable(vdev);
+		return 0;
+	}
+	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) &&
+	    !irq_is(vdev, IRQ_NONE_TYPE))
+		return -EINVAL;
+	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
+		if (irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) &&
+		    action_wanted(flags, data))
+			intx_signal(vdev);
+		return 0;
+	}
+	trigger = trigger_get(*(const s32 *)data);
+	if (IS_ERR(trigger))
+		return PTR_ERR(trigger);
+	if (irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX)) {
+		intx_set_trigger(vdev, trigger);
+		return 0;
+	}
+	/* an fd of -1 enables the line with nobody told yet, as upstream */
+	ret = intx_enable(vdev, trigger);
+	if (ret && trigger)
+		eventfd_ctx_put(trigger);
+	return ret;
+}
+
+static int intx_mask_action(struct vfio_pci_core_device *vdev,
+			    unsigned int start, unsigned int count, u32 flags,
+			    const void *data)
+{
+	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) || !count)
+		return -EINVAL;
+	if (flags & VFIO_IRQ_SET_DATA_EVENTFD)
+		return -ENOTTY;	/* no mask eventfd, as upstream */
+	if (action_wanted(flags, data))
+		intx_mask(vdev);
+	return 0;
+}
+
+static int intx_unmask_action(struct vfio_pci_core_device *vdev,
+			      unsigned int start, unsigned int count,
+			      u32 flags, const void *data)
+{
+	struct vfio_pci_irq_ctx *ctx;
+	s32 fd;
+
+	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) || !count)
+		return -EINVAL;
+	ctx = &vdev->irq_ctx[0];
+	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
+		if (action_wanted(flags, data))
+			intx_unmask(vdev, NULL);
+		return 0;
+	}
+	fd = *(const s32 *)data;
+	if (fd < 0) {
+		vfio_virqfd_disable(&ctx->unmask);
+		return 0;
+	}
+	return vfio_virqfd_enable(vdev, intx_unmask_handler, intx_resend,
+				  NULL, &ctx->unmask, fd);
+}
+
+static int msi_trigger(struct vfio_pci_core_device *vdev, int type,
+		       unsigned int start, unsigned int count, u32 flags,
+		       const void *data)
+{
+	int ret;
+
+	if (irq_is(vdev, type) && !count &&
+	    (flags & VFIO_IRQ_SET_DATA_NONE)) {
+		msi_disable(vdev);
+		return 0;
+	}
+	if (!irq_is(vdev, type) && !irq_is(vdev, IRQ_NONE_TYPE))
+		return -EINVAL;
+	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
+		if (irq_is(vdev, type))
+			loopback(vdev, start, count, flags, data);
+		return 0;
+	}
+	if (irq_is(vdev, type))
+		return msi_set_block(vdev, start, count, data);
+	ret = msi_enable(vdev, type, start + count);
+	if (ret)
+		return ret;
+	ret = msi_set_block(vdev, start, count, data);
+	if (ret)
+		msi_disable(vdev);
+	return ret;
+}
+
+/* ERR and REQ: one eventfd each, set, cleared or signalled. */
+static int single_trigger(struct eventfd_ctx **slot, unsigned int count,
+			  u32 flags, const void *data)
+{
+	struct eventfd_ctx *trigger;
+
+	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
+		if (!count) {
+			trigger_put(slot);
+			return 0;
+		}
+		if (*slot && action_wanted(flags, data))
+			eventfd_signal(*slot);
+		return 0;
+	}
+	if (count != 1)
+		return -EINVAL;
+	trigger = trigger_get(*(const s32 *)data);
+	if (IS_ERR(trigger))
+		return PTR_ERR(trigger);
+	trigger_put(slot);
+	*slot = trigger;
+	return 0;
+}
+
+static int set_irqs(struct vfio_pci_core_device *vdev,
+		    const struct vfio_irq_set *hdr, const void *data)
+{
+	u32 action = hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
+	u32 flags = hdr->flags;
+
+	switch (hdr->index) {
+	case VFIO_PCI_INTX_IRQ_INDEX:
+		if (action == VFIO_IRQ_SET_ACTION_MASK)
+			return intx_mask_action(vdev, hdr->start, hdr->count,
+						flags, data);
+		if (action == VFIO_IRQ_SET_ACTION_UNMASK)
+			return intx_unmask_action(vdev, hdr->start,
+						  hdr->count, flags, data);
+		return intx_trigger(vdev, hdr->start, hdr->count, flags, data);
+	case VFIO_PCI_MSI_IRQ_INDEX:
+	case VFIO_PCI_MSIX_IRQ_INDEX:
+		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -ENOTTY;	/* vectors are masked by the device */
+		return msi_trigger(vdev, hdr->index, hdr->start, hdr->count,
+				   flags, data);
+	case VFIO_PCI_ERR_IRQ_INDEX:
+		if (action != VFIO_IRQ_SET_ACTION_TRIGGER ||
+		    !pci_is_pcie(vdev->pdev))
+			return -ENOTTY;
+		return single_trigger(&vdev->err_trigger, hdr->count, flags,
+				      data);
+	case VFIO_PCI_REQ_IRQ_INDEX:
+		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -ENOTTY;
+		return single_trigger(&vdev->req_trigger, hdr->count, flags,
+				      data);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* Exactly one action and one data type. */
+static bool one_of_each(u32 flags)
+{
+	u32 action = flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
+	u32 type = flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
+
+	return hweight32(action) == 1 && hweight32(type) == 1;
+}
+
+long vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev,
+			     void __user *arg)
+{
+	size_t minsz = offsetofend(struct vfio_irq_set, count);
+	struct vfio_irq_set hdr;
+	size_t data_size = 0;
+	void *data = NULL;
+	int max, ret;
+
+	if (copy_from_user(&hdr, arg, minsz))
+		return -EFAULT;
+	if (hdr.argsz < minsz || !one_of_each(hdr.flags))
+		return -EINVAL;
+	max = vfio_pci_irq_count(vdev, hdr.index);
+	ret = vfio_set_irqs_validate_and_prepare(&hdr, max, VFIO_PCI_NUM_IRQS,
+						 &data_size);
+	if (ret)
+		return ret;
+	if (data_size) {
+		data = memdup_user(arg + minsz, data_size);
+		if (IS_ERR(data))
+			return PTR_ERR(data);
+	}
+	mutex_lock(&vdev->igate);
+	ret = set_irqs(vdev, &hdr, data);
+	mutex_unlock(&vdev->igate);
+	kfree(data);
+	return ret;
+}
+
+/**
+ * vfio_pci_irqs_open() - prepare the interrupt state of an opening device
+ * @vdev: the device
+ */
+void vfio_pci_irqs_open(struct vfio_pci_core_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+
+	vdev->irq_type = IRQ_NONE_TYPE;
+	vdev->intx_user_disabled = false;
+	vdev->pci_2_3 = !vdev->settings.nointxmask &&
+			pci_intx_mask_supported(pdev);
+	vdev->has_dyn_msix = pdev->msix_cap && pci_msix_can_alloc_dyn(pdev);
+	/* until userspace takes it, a shared line must stay quiet */
+	if (vdev->pci_2_3 && vfio_pci_has_intx(pdev))
+		pci_intx(pdev, 0);
+}
+
+/**
+ * vfio_pci_irqs_close() - release every interrupt of a closing device
+ * @vdev: the device
+ */
+void vfio_pci_irqs_close(struct vfio_pci_core_device *vdev)
+{
+	mutex_lock(&vdev->igate);
+	if (irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX))
+		intx_disable(vdev);
+	else if (!irq_is(vdev, IRQ_NONE_TYPE))
+		msi_disable(vdev);
+	trigger_put(&vdev->err_trigger);
+	trigger_put(&vdev->req_trigger);
+	mutex_unlock(&vdev->igate);
+}
+
+/**
+ * vfio_pci_core_request() - &vfio_device_ops.request
+ * @core_vdev: a device the VFIO core wants back from userspace
+ * @count: how many times it asked already
+ *
+ * Signals the request eventfd; without one, says once in the log that the
+ * removal waits for userspace to close the device.
+ */
+void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+
+	mutex_lock(&vdev->igate);
+	if (vdev->req_trigger) {
+		if (!(count % 10))
+			pci_notice_ratelimited(vdev->pdev,
+					       "vfio: asking userspace for the device (#%u)\n",
+					       count);
+		eventfd_signal(vdev->req_trigger);
+	} else if (!count) {
+		pci_warn(vdev->pdev,
+			 "vfio: no request eventfd; removal waits until userspace closes the device\n");
+	}
+	mutex_unlock(&vdev->igate);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_request);
+
+/**
+ * vfio_pci_core_aer_err_detected() - &pci_error_handlers.error_detected
+ * @pdev: a device of a driver on the core
+ * @state: the channel state the PCI core's error recovery found
+ *
+ * Tells userspace of an uncorrectable error through the ERR eventfd and
+ * leaves recovery to it.
+ *
+ * Return: %PCI_ERS_RESULT_CAN_RECOVER.
+ */
+pci_ers_result_t vfio_pci_core_aer_err_detected(struct pci_dev *pdev,
+						pci_channel_state_t state)
+{
+	struct vfio_pci_core_device *vdev = pci_get_drvdata(pdev);
+
+	mutex_lock(&vdev->igate);
+	if (vdev->err_trigger)
+		eventfd_signal(vdev->err_trigger);
+	mutex_unlock(&vdev->igate);
+	return PCI_ERS_RESULT_CAN_RECOVER;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_aer_err_detected);
