@@ -39,6 +39,8 @@ int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
 	vdev->pdev = to_pci_dev(core_vdev->dev);
 	init_rwsem(&vdev->memory_lock);
 	mutex_init(&vdev->igate);
+	mutex_init(&vdev->ioeventfds_lock);
+	INIT_LIST_HEAD(&vdev->ioeventfds);
 	spin_lock_init(&vdev->irqlock);
 	mutex_init(&vdev->cfg_lock);
 	mutex_init(&vdev->bar_lock);
@@ -58,6 +60,7 @@ void vfio_pci_core_release_dev(struct vfio_device *core_vdev)
 
 	mutex_destroy(&vdev->bar_lock);
 	mutex_destroy(&vdev->cfg_lock);
+	mutex_destroy(&vdev->ioeventfds_lock);
 	mutex_destroy(&vdev->igate);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_release_dev);
@@ -187,6 +190,7 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	if (ret)
 		goto err_free_state;
 	vfio_pci_decode_refresh(vdev);
+	vfio_pci_msix_locate(vdev);
 	vfio_pci_irqs_open(vdev);
 	/* the PCI core lists the reset methods it found, best first */
 	vdev->reset_works = pdev->reset_methods[0];
@@ -213,6 +217,7 @@ void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 	struct pci_dev *pdev = vdev->pdev;
 	int ret;
 
+	vfio_pci_ioeventfds_close(vdev);
 	vfio_pci_irqs_close(vdev);
 	vfio_pci_bars_unmap(vdev);
 	vfio_pci_config_close(vdev);
@@ -268,6 +273,8 @@ long vfio_pci_core_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 		return vfio_pci_ioctl_set_irqs(vdev, uarg);
 	case VFIO_DEVICE_RESET:
 		return device_reset(vdev);
+	case VFIO_DEVICE_IOEVENTFD:
+		return vfio_pci_ioctl_ioeventfd(vdev, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -43,15 +43,28 @@ long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-/* The BAR that holds the MSI-X table, or -1. */
-static int msix_table_bar(struct pci_dev *pdev)
+/**
+ * vfio_pci_msix_locate() - find the MSI-X table of an opening device
+ * @vdev: the device
+ *
+ * Sets &vfio_pci_core_device.msix_bar, .msix_offset and .msix_size.
+ */
+void vfio_pci_msix_locate(struct vfio_pci_core_device *vdev)
 {
+	struct pci_dev *pdev = vdev->pdev;
 	u32 table;
+	u16 flags;
 
+	vdev->msix_bar = -1;
 	if (!pdev->msix_cap ||
-	    pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table))
-		return -1;
-	return table & PCI_MSIX_TABLE_BIR;
+	    pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE,
+				  &table) ||
+	    pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &flags))
+		return;
+	vdev->msix_bar = table & PCI_MSIX_TABLE_BIR;
+	vdev->msix_offset = table & PCI_MSIX_TABLE_OFFSET;
+	vdev->msix_size = ((flags & PCI_MSIX_FLAGS_QSIZE) + 1) *
+			  PCI_MSIX_ENTRY_SIZE;
 }
 
 /*
@@ -76,7 +89,7 @@ static int bar_region_info(struct vfio_pci_core_device *vdev,
 	if (!vfio_pci_bar_mmappable(pdev, info->index))
 		return 0;
 	info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
-	if (msix_table_bar(pdev) != info->index)
+	if (vdev->msix_bar != info->index)
 		return 0;
 	return vfio_info_add_capability(caps, &msix, sizeof(msix));
 }

@@ -19,7 +19,9 @@
  *
  * 1. &vfio_device_set.lock, owned by the VFIO core, held around
  *    open_device() and close_device().
- * 2. &vfio_pci_core_device.igate, the interrupt setup (SET_IRQS).
+ * 2. &vfio_pci_core_device.igate, the interrupt setup (SET_IRQS), and
+ *    &vfio_pci_core_device.ioeventfds_lock, the ioeventfd list; never
+ *    held together.
  * 3. the mmap_lock of a process, held by the MM around mmap() and around
  *    the fault handlers of BAR mappings.
  * 4. &vfio_pci_core_device.memory_lock, the device's memory decode: read
@@ -238,6 +240,9 @@ struct vfio_pci_irq_ctx {
  * @pm_saved: config state saved when userspace put the device in D3hot,
  *	put back when it returns to D0 having lost it; under @cfg_lock
  * @reset_works: the device has a function reset, for VFIO_DEVICE_RESET
+ * @msix_bar: BAR of the MSI-X table, or -1 without MSI-X
+ * @msix_offset: offset of the MSI-X table in @msix_bar
+ * @msix_size: bytes of the MSI-X table
  * @igate: serializes interrupt setup; protects the members below up to
  *	@req_trigger, except where irqlock is named
  * @irq_type: the enabled interrupt type, VFIO_PCI_*_IRQ_INDEX, or
@@ -253,6 +258,9 @@ struct vfio_pci_irq_ctx {
  * @irqlock: protects @intx_masked and @intx_user_disabled
  * @intx_masked: the INTx line is masked
  * @intx_user_disabled: userspace set the virtual INTx-disable bit
+ * @ioeventfds_lock: protects @ioeventfds and @num_ioeventfds
+ * @ioeventfds: the device's &struct vfio_pci_ioeventfd entries
+ * @num_ioeventfds: entries in @ioeventfds
  */
 struct vfio_pci_core_device {
 	struct vfio_device vdev;
@@ -267,6 +275,9 @@ struct vfio_pci_core_device {
 	struct pci_saved_state *saved_state;
 	struct pci_saved_state *pm_saved;
 	bool reset_works;
+	int msix_bar;
+	u32 msix_offset;
+	u32 msix_size;
 	struct mutex igate;		/* protects the interrupt setup */
 	int irq_type;
 	struct eventfd_ctx *intx_trigger;
@@ -280,6 +291,9 @@ struct vfio_pci_core_device {
 	spinlock_t irqlock;		/* protects the INTx mask state */
 	bool intx_masked;
 	bool intx_user_disabled;
+	struct mutex ioeventfds_lock;	/* protects ioeventfds */
+	struct list_head ioeventfds;
+	unsigned int num_ioeventfds;
 };
 
 /**
@@ -345,6 +359,7 @@ long vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
 				 void __user *arg);
 unsigned int vfio_pci_irq_count(struct vfio_pci_core_device *vdev,
 				unsigned int index);
+void vfio_pci_msix_locate(struct vfio_pci_core_device *vdev);
 
 /* Interrupts (vfio_pci_intrs.c) */
 long vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev,
@@ -353,6 +368,11 @@ void vfio_pci_irqs_open(struct vfio_pci_core_device *vdev);
 void vfio_pci_irqs_close(struct vfio_pci_core_device *vdev);
 void vfio_pci_intx_user_disable(struct vfio_pci_core_device *vdev,
 				bool disable);
+
+/* ioeventfds (vfio_pci_ioeventfd.c) */
+long vfio_pci_ioctl_ioeventfd(struct vfio_pci_core_device *vdev,
+			      void __user *arg);
+void vfio_pci_ioeventfds_close(struct vfio_pci_core_device *vdev);
 
 /* Config-space emulation (vfio_pci_config.c) */
 #if IS_ENABLED(CONFIG_KUNIT)

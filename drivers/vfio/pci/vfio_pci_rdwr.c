@@ -162,6 +162,43 @@ ssize_t vfio_pci_io_rw(struct vfio_pci_core_device *vdev, void __iomem *io,
 }
 
 /*
+ * The MSI-X table belongs to the kernel, which programs it for interrupt
+ * remapping: through the fd it reads as all ones and ignores writes, as
+ * upstream's. (The MSI-X mappable capability still lets it be mapped: a
+ * device's messages are checked by the interrupt remapper, not the table.)
+ */
+static ssize_t msix_hole_rw(char __user *buf, size_t count, bool write)
+{
+	static const u8 ones[64] = { [0 ... 63] = 0xff };
+	size_t done, n;
+
+	if (write)
+		return count;
+	for (done = 0; done < count; done += n) {
+		n = min(count - done, sizeof(ones));
+		if (copy_to_user(buf + done, ones, n))
+			return done ? done : -EFAULT;
+	}
+	return count;
+}
+
+/* Bytes from @pos up to the next edge of the MSI-X table hole of @bar. */
+static size_t msix_hole_clip(struct vfio_pci_core_device *vdev,
+			     unsigned int bar, loff_t pos, size_t count,
+			     bool *in_hole)
+{
+	loff_t start = vdev->msix_offset, end = start + vdev->msix_size;
+
+	*in_hole = false;
+	if (vdev->msix_bar != bar || pos >= end)
+		return count;
+	if (pos < start)
+		return min_t(u64, count, start - pos);
+	*in_hole = true;
+	return min_t(u64, count, end - pos);
+}
+
+/*
  * Read or write a BAR. Returns the bytes done, or an error when nothing was
  * done; a transfer is cut at the end of the BAR. A memory BAR answers -EIO
  * while the device does not decode memory.
@@ -173,6 +210,9 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
 	resource_size_t size = pci_resource_len(pdev, bar);
 	bool is_mem = pci_resource_flags(pdev, bar) & IORESOURCE_MEM;
 	void __iomem *io;
+	size_t done = 0, n;
+	bool in_hole;
+	ssize_t ret;
 
 	if (pos < 0 || pos >= size)
 		return -EINVAL;
@@ -180,7 +220,21 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
 	if (IS_ERR(io))
 		return PTR_ERR(io);
 	count = min_t(u64, count, size - pos);
-	return vfio_pci_io_rw(vdev, io + pos, pos, buf, count, is_mem, write);
+	while (done < count) {
+		n = msix_hole_clip(vdev, bar, pos + done, count - done,
+				   &in_hole);
+		if (in_hole)
+			ret = msix_hole_rw(buf + done, n, write);
+		else
+			ret = vfio_pci_io_rw(vdev, io + pos + done, pos + done,
+					     buf + done, n, is_mem, write);
+		if (ret <= 0)
+			return done ? done : ret;
+		done += ret;
+		if (ret < n)
+			break;
+	}
+	return done;
 }
 
 /* The ROM's BAR size, or the window of a ROM the platform shadowed. */
