@@ -63,10 +63,18 @@ static const struct vfio_pci_cfg_dword frozen = { .virt = ~0U };
 
 static const struct vfio_pci_cfg_dword hdr_only[] = { CAP_HDR };
 
-/* MSI: enable and queue size are the user's; the kernel programs MSI. */
+/*
+ * MSI: enable and queue size are the user's, within what SET_IRQS set up
+ * (enable only while MSI is on, no more vectors than it was given); the
+ * kernel programs the device.
+ */
+#define MSI_USER_FLAGS	((PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE) << 16)
+
 static const struct vfio_pci_cfg_dword msi_hdr = {
 	.virt = ~0U,
-	.wr_virt = (PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE) << 16,
+	.wr_virt = MSI_USER_FLAGS,
+	.act_mask = MSI_USER_FLAGS,
+	.act = VFIO_PCI_ACT_MSI,
 };
 
 static unsigned int msi_size(const u8 *image, unsigned int pos)
@@ -450,6 +458,24 @@ static int act_vpd(struct vfio_pci_vconfig *vc, unsigned int pos)
 	return ret;
 }
 
+static int act_msi(struct vfio_pci_vconfig *vc, unsigned int off)
+{
+	u8 *image = vc->image + (off & ~3U) + PCI_MSI_FLAGS;
+	u16 flags = get_unaligned_le16(image);
+	bool enabled = false;
+	u8 qmax = 0;
+
+	if (vc->hw->msi_limits)
+		vc->hw->msi_limits(vc->hw_priv, &enabled, &qmax);
+	if (!enabled)
+		flags &= ~PCI_MSI_FLAGS_ENABLE;
+	if (FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags) > qmax)
+		flags = (flags & ~PCI_MSI_FLAGS_QSIZE) |
+			FIELD_PREP(PCI_MSI_FLAGS_QSIZE, qmax);
+	put_unaligned_le16(flags, image);
+	return 0;
+}
+
 static int act_reset(struct vfio_pci_vconfig *vc)
 {
 	return vc->hw->reset ? vc->hw->reset(vc->hw_priv) : -ENOTTY;
@@ -500,6 +526,8 @@ int vfio_pci_caps_act(struct vfio_pci_vconfig *vc, unsigned int off,
 		return act_exp_devctl(vc, off, val, lanes);
 	case VFIO_PCI_ACT_AF_FLR:
 		return val & rule->act_mask ? act_reset(vc) : 0;
+	case VFIO_PCI_ACT_MSI:
+		return act_msi(vc, off);
 	case VFIO_PCI_ACT_VPD:
 		/* only VPD rules act on VPD: the dword is a capability's */
 		return act_vpd(vc, vc->caps[vc->owner[off / 4] - 1].start);

@@ -509,6 +509,11 @@ static void cfg_hw_intx_disable(void *priv, bool disable)
 	vfio_pci_intx_user_disable(priv, disable);
 }
 
+static void cfg_hw_msi_limits(void *priv, bool *enabled, u8 *qmax)
+{
+	vfio_pci_msi_limits(priv, enabled, qmax);
+}
+
 static const struct vfio_pci_cfg_hw vfio_pci_cfg_pdev = {
 	.read = cfg_hw_read,
 	.write = cfg_hw_write,
@@ -518,6 +523,7 @@ static const struct vfio_pci_cfg_hw vfio_pci_cfg_pdev = {
 	.vpd_read = cfg_hw_vpd_read,
 	.vpd_write = cfg_hw_vpd_write,
 	.intx_disable = cfg_hw_intx_disable,
+	.msi_limits = cfg_hw_msi_limits,
 };
 
 /*

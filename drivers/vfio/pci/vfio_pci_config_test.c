@@ -25,6 +25,8 @@ struct fake_dev {
 	unsigned int power_calls;
 	unsigned int resets;
 	int readrq;
+	bool msi_on;
+	u8 msi_qmax;
 };
 
 static int fake_read(void *priv, unsigned int off, unsigned int len, u32 *val)
@@ -110,6 +112,14 @@ static int fake_vpd_write(void *priv, unsigned int addr, u32 val)
 	return 0;
 }
 
+static void fake_msi_limits(void *priv, bool *enabled, u8 *qmax)
+{
+	struct fake_dev *fd = priv;
+
+	*enabled = fd->msi_on;
+	*qmax = fd->msi_qmax;
+}
+
 static const struct vfio_pci_cfg_hw fake_hw = {
 	.read = fake_read,
 	.write = fake_write,
@@ -118,6 +128,7 @@ static const struct vfio_pci_cfg_hw fake_hw = {
 	.set_readrq = fake_set_readrq,
 	.vpd_read = fake_vpd_read,
 	.vpd_write = fake_vpd_write,
+	.msi_limits = fake_msi_limits,
 };
 
 struct cfg_ctx {
@@ -570,6 +581,7 @@ static void msi_emulated(struct kunit *test)
 	cap(ctx, 0x40, PCI_CAP_ID_MSI, 0,
 	    PCI_MSI_FLAGS_64BIT | PCI_MSI_FLAGS_MASKBIT);
 	caps_open(test, PCI_CFG_SPACE_SIZE);
+	ctx->dev.msi_on = true;
 	wr(test, 0x40 + PCI_MSI_ADDRESS_LO, 4, 0xfee00000);
 	wr(test, 0x40 + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_ENABLE);
 	KUNIT_EXPECT_EQ(test, 0xfee00000U, rd(test, 0x40 + PCI_MSI_ADDRESS_LO, 4));
@@ -581,6 +593,24 @@ static void msi_emulated(struct kunit *test)
 	put32(&ctx->dev, 0x40 + PCI_MSI_PENDING_64, 3);
 	KUNIT_EXPECT_EQ(test, 3U, rd(test, 0x40 + PCI_MSI_PENDING_64, 4));
 	wr(test, 0x40 + PCI_MSI_PENDING_64, 4, 0);
+	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
+}
+
+/* Enable only while SET_IRQS has MSI on; the queue size within its vectors. */
+static void msi_flags_limited(struct kunit *test)
+{
+	struct cfg_ctx *ctx = test->priv;
+	unsigned int flags = 0x40 + PCI_MSI_FLAGS;
+
+	cap(ctx, 0x40, PCI_CAP_ID_MSI, 0, 3 << 1);	/* 8 vectors */
+	caps_open(test, PCI_CFG_SPACE_SIZE);
+	wr(test, flags, 2, PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	KUNIT_EXPECT_EQ(test, 3U << 1, rd(test, flags, 2));
+	ctx->dev.msi_on = true;
+	ctx->dev.msi_qmax = 2;
+	wr(test, flags, 2, PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	KUNIT_EXPECT_EQ(test, (u32)(PCI_MSI_FLAGS_ENABLE | 2 << 4 | 3 << 1),
+			rd(test, flags, 2));
 	KUNIT_EXPECT_EQ(test, 0U, ctx->dev.writes);
 }
 
@@ -804,6 +834,7 @@ static struct kunit_case vfio_pci_caps_cases[] = {
 	KUNIT_CASE(cap_past_end),
 	KUNIT_CASE(overlap_ends_chain),
 	KUNIT_CASE(msi_emulated),
+	KUNIT_CASE(msi_flags_limited),
 	KUNIT_CASE(msix_control_emulated),
 	KUNIT_CASE(ext_hidden_first),
 	KUNIT_CASE(ext_aer_writable),

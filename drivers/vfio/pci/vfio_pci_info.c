@@ -207,21 +207,11 @@ static void irq_info_fill(struct vfio_pci_core_device *vdev,
 {
 	info->flags = VFIO_IRQ_INFO_EVENTFD;
 	info->count = vfio_pci_irq_count(vdev, info->index);
-	switch (info->index) {
-	case VFIO_PCI_INTX_IRQ_INDEX:
+	if (info->index == VFIO_PCI_INTX_IRQ_INDEX)
 		info->flags |= VFIO_IRQ_INFO_MASKABLE |
 			       VFIO_IRQ_INFO_AUTOMASKED;
-		break;
-	case VFIO_PCI_MSI_IRQ_INDEX:
+	else if (info->index != VFIO_PCI_MSIX_IRQ_INDEX || !vdev->has_dyn_msix)
 		info->flags |= VFIO_IRQ_INFO_NORESIZE;
-		break;
-	case VFIO_PCI_MSIX_IRQ_INDEX:
-		if (!vdev->has_dyn_msix)
-			info->flags |= VFIO_IRQ_INFO_NORESIZE;
-		break;
-	default:
-		break;
-	}
 }
 
 long vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
@@ -234,7 +224,9 @@ long vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
 	ret = info_copy_in(&info, arg, minsz);
 	if (ret)
 		return ret;
-	if (info.index >= VFIO_PCI_NUM_IRQS)
+	/* a function without PCIe has no error reporting to offer */
+	if (info.index >= VFIO_PCI_NUM_IRQS ||
+	    (info.index == VFIO_PCI_ERR_IRQ_INDEX && !pci_is_pcie(vdev->pdev)))
 		return -EINVAL;
 	irq_info_fill(vdev, &info);
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;

@@ -333,7 +333,25 @@ static int msi_enable(struct vfio_pci_core_device *vdev, int type,
 	}
 	vdev->irq_type = type;
 	vdev->msi_enabled = nvec;
+	if (!msix)
+		vdev->msi_qmax = order_base_2(nvec);
 	return 0;
+}
+
+/**
+ * vfio_pci_msi_limits() - what the MSI capability userspace sees may say
+ * @vdev: an open device
+ * @enabled: set when MSI is enabled through VFIO_DEVICE_SET_IRQS
+ * @qmax: set to log2 of the vectors MSI was last enabled with
+ *
+ * Read without igate, as a config write may not take it; a write racing
+ * with SET_IRQS sees the state before or after it.
+ */
+void vfio_pci_msi_limits(struct vfio_pci_core_device *vdev, bool *enabled,
+			 u8 *qmax)
+{
+	*enabled = READ_ONCE(vdev->irq_type) == VFIO_PCI_MSI_IRQ_INDEX;
+	*qmax = READ_ONCE(vdev->msi_qmax);
 }
 
 static void msi_vector_release(struct vfio_pci_core_device *vdev,
@@ -485,8 +503,11 @@ static int intx_trigger(struct vfio_pci_core_device *vdev, unsigned int start,
 	    !irq_is(vdev, IRQ_NONE_TYPE))
 		return -EINVAL;
 	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
-		if (irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) &&
-		    action_wanted(flags, data))
+		/* loopback, of an enabled line only, not while disabled */
+		if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX))
+			return -EINVAL;
+		if (action_wanted(flags, data) &&
+		    !READ_ONCE(vdev->intx_user_disabled))
 			intx_signal(vdev);
 		return 0;
 	}
@@ -555,8 +576,9 @@ static int msi_trigger(struct vfio_pci_core_device *vdev, int type,
 	if (!irq_is(vdev, type) && !irq_is(vdev, IRQ_NONE_TYPE))
 		return -EINVAL;
 	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
-		if (irq_is(vdev, type))
-			loopback(vdev, start, count, flags, data);
+		if (!irq_is(vdev, type))
+			return -EINVAL;
+		loopback(vdev, start, count, flags, data);
 		return 0;
 	}
 	if (irq_is(vdev, type))
@@ -570,24 +592,37 @@ static int msi_trigger(struct vfio_pci_core_device *vdev, int type,
 	return ret;
 }
 
-/* ERR and REQ: one eventfd each, set, cleared or signalled. */
+/*
+ * ERR and REQ: one eventfd each. An eventfd sets it (fd -1 clears it),
+ * DATA_NONE signals it or with a count of 0 clears it, a true bool signals
+ * it; signalling or clearing what is not set is refused.
+ */
 static int single_trigger(struct eventfd_ctx **slot, unsigned int count,
 			  u32 flags, const void *data)
 {
 	struct eventfd_ctx *trigger;
+	s32 fd;
 
-	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
-		if (!count) {
+	if (flags & VFIO_IRQ_SET_DATA_NONE) {
+		if (!*slot)
+			return -EINVAL;
+		if (count)
+			eventfd_signal(*slot);
+		else
 			trigger_put(slot);
-			return 0;
-		}
-		if (*slot && action_wanted(flags, data))
+		return 0;
+	}
+	if (!count)
+		return -EINVAL;
+	if (flags & VFIO_IRQ_SET_DATA_BOOL) {
+		if (*(const u8 *)data && *slot)
 			eventfd_signal(*slot);
 		return 0;
 	}
-	if (count != 1)
+	fd = *(const s32 *)data;
+	if (fd < -1)
 		return -EINVAL;
-	trigger = trigger_get(*(const s32 *)data);
+	trigger = trigger_get(fd);
 	if (IS_ERR(trigger))
 		return PTR_ERR(trigger);
 	trigger_put(slot);
@@ -609,6 +644,8 @@ static int set_irqs(struct vfio_pci_core_device *vdev,
 		if (action == VFIO_IRQ_SET_ACTION_UNMASK)
 			return intx_unmask_action(vdev, hdr->start,
 						  hdr->count, flags, data);
+		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -ENOTTY;
 		return intx_trigger(vdev, hdr->start, hdr->count, flags, data);
 	case VFIO_PCI_MSI_IRQ_INDEX:
 	case VFIO_PCI_MSIX_IRQ_INDEX:
@@ -632,15 +669,6 @@ static int set_irqs(struct vfio_pci_core_device *vdev,
 	}
 }
 
-/* Exactly one action and one data type. */
-static bool one_of_each(u32 flags)
-{
-	u32 action = flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
-	u32 type = flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
-
-	return hweight32(action) == 1 && hweight32(type) == 1;
-}
-
 long vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev,
 			     void __user *arg)
 {
@@ -652,8 +680,10 @@ long vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev,
 
 	if (copy_from_user(&hdr, arg, minsz))
 		return -EFAULT;
-	if (hdr.argsz < minsz || !one_of_each(hdr.flags))
-		return -EINVAL;
+	/*
+	 * The VFIO core's check refuses a bad size, index, range or data
+	 * type with -EINVAL; an action the index does not have is -ENOTTY.
+	 */
 	max = vfio_pci_irq_count(vdev, hdr.index);
 	ret = vfio_set_irqs_validate_and_prepare(&hdr, max, VFIO_PCI_NUM_IRQS,
 						 &data_size);
@@ -680,6 +710,7 @@ void vfio_pci_irqs_open(struct vfio_pci_core_device *vdev)
 	struct pci_dev *pdev = vdev->pdev;
 
 	vdev->irq_type = IRQ_NONE_TYPE;
+	vdev->msi_qmax = 0;
 	vdev->intx_user_disabled = false;
 	vdev->pci_2_3 = !vdev->settings.nointxmask &&
 			pci_intx_mask_supported(pdev);

@@ -80,6 +80,8 @@ struct vfio_pci_settings {
  *	is written, and the read request size set by the kernel
  * @VFIO_PCI_ACT_AF_FLR: a function level reset through the AF capability
  * @VFIO_PCI_ACT_VPD: a VPD read or write through the PCI core
+ * @VFIO_PCI_ACT_MSI: the MSI enable and queue size userspace wrote are
+ *	kept within what VFIO_DEVICE_SET_IRQS set up
  */
 enum vfio_pci_cfg_act {
 	VFIO_PCI_ACT_NONE,
@@ -88,6 +90,7 @@ enum vfio_pci_cfg_act {
 	VFIO_PCI_ACT_EXP_DEVCTL,
 	VFIO_PCI_ACT_AF_FLR,
 	VFIO_PCI_ACT_VPD,
+	VFIO_PCI_ACT_MSI,
 };
 
 /**
@@ -154,6 +157,8 @@ struct vfio_pci_cap {
  * @vpd_read: read the VPD dword at @addr
  * @vpd_write: write the VPD dword at @addr
  * @intx_disable: userspace set or cleared the virtual INTx-disable bit
+ * @msi_limits: whether MSI is enabled through VFIO_DEVICE_SET_IRQS, and
+ *	the largest queue size (log2 of vectors) it was enabled with
  *
  * A real device uses the PCI core's user config accessors and services;
  * the KUnit suites plug in a config image held in memory.
@@ -167,6 +172,7 @@ struct vfio_pci_cfg_hw {
 	int (*vpd_read)(void *priv, unsigned int addr, u32 *val);
 	int (*vpd_write)(void *priv, unsigned int addr, u32 val);
 	void (*intx_disable)(void *priv, bool disable);
+	void (*msi_limits)(void *priv, bool *enabled, u8 *qmax);
 };
 
 /**
@@ -251,6 +257,8 @@ struct vfio_pci_irq_ctx {
  * @irq_ctx: @num_ctx vector contexts of the enabled type
  * @num_ctx: entries of @irq_ctx
  * @msi_enabled: MSI or MSI-X vectors allocated when the type was enabled
+ * @msi_qmax: log2 of the MSI vectors last enabled, the queue size
+ *	userspace may see
  * @pci_2_3: INTx is masked with the device's INTx-disable bit
  * @has_dyn_msix: MSI-X vectors can be added to an enabled table
  * @err_trigger: eventfd of the error notification, or NULL
@@ -284,6 +292,7 @@ struct vfio_pci_core_device {
 	struct vfio_pci_irq_ctx *irq_ctx;
 	unsigned int num_ctx;
 	unsigned int msi_enabled;
+	u8 msi_qmax;
 	bool pci_2_3;
 	bool has_dyn_msix;
 	struct eventfd_ctx *err_trigger;
@@ -368,6 +377,8 @@ void vfio_pci_irqs_open(struct vfio_pci_core_device *vdev);
 void vfio_pci_irqs_close(struct vfio_pci_core_device *vdev);
 void vfio_pci_intx_user_disable(struct vfio_pci_core_device *vdev,
 				bool disable);
+void vfio_pci_msi_limits(struct vfio_pci_core_device *vdev, bool *enabled,
+			 u8 *qmax);
 
 /* ioeventfds (vfio_pci_ioeventfd.c) */
 long vfio_pci_ioctl_ioeventfd(struct vfio_pci_core_device *vdev,
