@@ -277,46 +277,64 @@ u64 vfio_pci_rom_region_size(struct vfio_pci_core_device *vdev)
 }
 
 /*
- * Read the expansion ROM. The PCI core enables ROM decode only for the time
- * of the mapping; bar_lock keeps two readers from disabling it under each
- * other. Reads past the ROM image return 0 bytes.
+ * Copy one piece of the ROM region into @bounce: the image where there is
+ * one, all ones past its end. The PCI core enables ROM decode only while
+ * the ROM is mapped; bar_lock keeps two readers from disabling it under
+ * each other.
+ */
+static int rom_read_piece(struct vfio_pci_core_device *vdev, void *bounce,
+			  loff_t pos, size_t n)
+{
+	void __iomem *rom;
+	size_t size, img;
+	int ret;
+
+	ret = vfio_pci_memory_read_lock(vdev);
+	if (ret)
+		return ret;
+	mutex_lock(&vdev->bar_lock);
+	rom = pci_map_rom(vdev->pdev, &size);
+	if (rom) {
+		img = pos < size ? min_t(u64, n, size - pos) : 0;
+		memcpy_fromio(bounce, rom + pos, img);
+		memset(bounce + img, 0xff, n - img);
+		pci_unmap_rom(vdev->pdev, rom);
+	}
+	mutex_unlock(&vdev->bar_lock);
+	vfio_pci_memory_read_unlock(vdev);
+	return rom ? 0 : -EIO;
+}
+
+/*
+ * Read the ROM region, a page at a time so that no user copy happens under
+ * memory_lock. Past the end of the ROM image the region reads as all ones,
+ * up to its size, as upstream's.
  */
 ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 			  char __user *buf, size_t count, loff_t pos)
 {
-	void __iomem *rom;
-	size_t size;
+	u64 window = rom_window(vdev->pdev);
+	size_t done = 0, n;
 	void *bounce;
-	ssize_t ret;
+	int ret = 0;
 
-	if (pos < 0 || !rom_window(vdev->pdev))
+	if (pos < 0 || pos >= window)
 		return -EINVAL;
-	count = min_t(size_t, count, PAGE_SIZE);
-	bounce = kmalloc(count, GFP_KERNEL);
+	count = min_t(u64, count, window - pos);
+	bounce = kmalloc(min_t(size_t, count, PAGE_SIZE), GFP_KERNEL);
 	if (!bounce)
 		return -ENOMEM;
-
-	ret = vfio_pci_memory_read_lock(vdev);
-	if (ret)
-		goto out_free;
-	mutex_lock(&vdev->bar_lock);
-	rom = pci_map_rom(vdev->pdev, &size);
-	if (!rom) {
-		ret = -EIO;
-		goto out_unlock;
+	while (done < count) {
+		n = min_t(size_t, count - done, PAGE_SIZE);
+		ret = rom_read_piece(vdev, bounce, pos + done, n);
+		if (ret)
+			break;
+		if (copy_to_user(buf + done, bounce, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += n;
 	}
-	ret = 0;
-	if (pos < size) {
-		ret = min_t(u64, count, size - pos);
-		memcpy_fromio(bounce, rom + pos, ret);
-	}
-	pci_unmap_rom(vdev->pdev, rom);
-out_unlock:
-	mutex_unlock(&vdev->bar_lock);
-	vfio_pci_memory_read_unlock(vdev);
-	if (ret > 0 && copy_to_user(buf, bounce, ret))
-		ret = -EFAULT;
-out_free:
 	kfree(bounce);
-	return ret;
+	return done ? done : ret;
 }
