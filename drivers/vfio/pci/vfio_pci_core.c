@@ -191,6 +191,7 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 		goto err_free_state;
 	vfio_pci_decode_refresh(vdev);
 	vfio_pci_msix_locate(vdev);
+	vfio_pci_mmap_open(vdev);
 	vfio_pci_irqs_open(vdev);
 	/* the PCI core lists the reset methods it found, best first */
 	vdev->reset_works = pdev->reset_methods[0];
@@ -220,6 +221,7 @@ void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 	vfio_pci_ioeventfds_close(vdev);
 	vfio_pci_irqs_close(vdev);
 	vfio_pci_bars_unmap(vdev);
+	vfio_pci_mmap_close(vdev);
 	vfio_pci_config_close(vdev);
 	pci_clear_master(pdev);
 	pci_disable_device(pdev);

@@ -86,7 +86,7 @@ static int bar_region_info(struct vfio_pci_core_device *vdev,
 	info->size = pci_resource_len(pdev, info->index);
 	info->flags = info->size ?
 		      VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE : 0;
-	if (!vfio_pci_bar_mmappable(pdev, info->index))
+	if (!vdev->bar_mmap[info->index])
 		return 0;
 	info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
 	if (vdev->msix_bar != info->index)

@@ -30,24 +30,78 @@
  * turn decode off holds it for write, zaps before the change and sets
  * &vfio_pci_core_device.mem_enabled from the device after it.
  *
- * BARs smaller than a page are not offered for mmap: the rest of their
- * page may belong to another device.
+ * A BAR smaller than a page is offered for mmap only when it starts a
+ * page and the rest of that page can be reserved while the device is open
+ * (vfio_pci_mmap_open()), so no other device's BAR can be placed there
+ * and become reachable through the mapping.
  */
 
-/**
- * vfio_pci_bar_mmappable() - whether userspace may mmap a BAR
- * @pdev: the device
- * @bar: BAR number
- *
- * Return: true for a memory BAR of at least a page, page aligned.
- */
-bool vfio_pci_bar_mmappable(struct pci_dev *pdev, unsigned int bar)
+/* Reserve the rest of the page a sub-page BAR starts, or fail. */
+static struct resource *reserve_page_tail(struct pci_dev *pdev,
+					  unsigned int bar)
 {
-	if (bar >= PCI_STD_NUM_BARS ||
-	    !(pci_resource_flags(pdev, bar) & IORESOURCE_MEM))
-		return false;
-	return pci_resource_len(pdev, bar) >= PAGE_SIZE &&
-	       PAGE_ALIGNED(pci_resource_start(pdev, bar));
+	struct resource *res = pci_resource_n(pdev, bar), *tail;
+
+	if (!PAGE_ALIGNED(res->start) || !res->parent)
+		return NULL;
+	tail = kzalloc(sizeof(*tail), GFP_KERNEL);
+	if (!tail)
+		return NULL;
+	tail->name = "vfio sub-page reserved";
+	tail->start = res->end + 1;
+	tail->end = res->start + PAGE_SIZE - 1;
+	tail->flags = res->flags;
+	if (request_resource(res->parent, tail)) {
+		kfree(tail);
+		return NULL;
+	}
+	return tail;
+}
+
+/**
+ * vfio_pci_mmap_open() - decide which BARs of an opening device map
+ * @vdev: the device
+ *
+ * A memory BAR of at least a page, page aligned, maps; a smaller one maps
+ * when the rest of its page could be reserved. Undone by
+ * vfio_pci_mmap_close().
+ */
+void vfio_pci_mmap_open(struct vfio_pci_core_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	unsigned int bar;
+	resource_size_t len;
+
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		len = pci_resource_len(pdev, bar);
+		vdev->bar_mmap[bar] = false;
+		if (!len || !(pci_resource_flags(pdev, bar) & IORESOURCE_MEM))
+			continue;
+		if (len >= PAGE_SIZE) {
+			vdev->bar_mmap[bar] =
+				PAGE_ALIGNED(pci_resource_start(pdev, bar));
+			continue;
+		}
+		vdev->subpage_tail[bar] = reserve_page_tail(pdev, bar);
+		vdev->bar_mmap[bar] = vdev->subpage_tail[bar];
+	}
+}
+
+/**
+ * vfio_pci_mmap_close() - release what vfio_pci_mmap_open() reserved
+ * @vdev: the device, closed: no mapping of it is left
+ */
+void vfio_pci_mmap_close(struct vfio_pci_core_device *vdev)
+{
+	unsigned int bar;
+
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		if (!vdev->subpage_tail[bar])
+			continue;
+		release_resource(vdev->subpage_tail[bar]);
+		kfree(vdev->subpage_tail[bar]);
+		vdev->subpage_tail[bar] = NULL;
+	}
 }
 
 static void zap_bars(struct vfio_pci_core_device *vdev)
@@ -274,11 +328,11 @@ int vfio_pci_core_mmap(struct vfio_device *core_vdev,
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	if (bar > VFIO_PCI_BAR5_REGION_INDEX ||
-	    !vfio_pci_bar_mmappable(vdev->pdev, bar))
+	if (bar > VFIO_PCI_BAR5_REGION_INDEX || !vdev->bar_mmap[bar])
 		return -EINVAL;
 	start = ((u64)vma->vm_pgoff << PAGE_SHIFT) & VFIO_PCI_OFFSET_MASK;
-	size = pci_resource_len(vdev->pdev, bar);
+	/* a sub-page BAR maps its whole, reserved, page */
+	size = PAGE_ALIGN(pci_resource_len(vdev->pdev, bar));
 	if (start >= size || len > size - start)
 		return -EINVAL;
 	io = vfio_pci_bar_iomap(vdev, bar);

@@ -245,6 +245,9 @@ struct vfio_pci_irq_ctx {
  *	when it closes
  * @pm_saved: config state saved when userspace put the device in D3hot,
  *	put back when it returns to D0 having lost it; under @cfg_lock
+ * @bar_mmap: per BAR, userspace may mmap it
+ * @subpage_tail: per BAR smaller than a page, the reservation of the rest
+ *	of its page while the device is open, or NULL
  * @reset_works: the device has a function reset, for VFIO_DEVICE_RESET
  * @msix_bar: BAR of the MSI-X table, or -1 without MSI-X
  * @msix_offset: offset of the MSI-X table in @msix_bar
@@ -282,6 +285,8 @@ struct vfio_pci_core_device {
 	void __iomem *barmap[PCI_STD_NUM_BARS];
 	struct pci_saved_state *saved_state;
 	struct pci_saved_state *pm_saved;
+	bool bar_mmap[PCI_STD_NUM_BARS];
+	struct resource *subpage_tail[PCI_STD_NUM_BARS];
 	bool reset_works;
 	int msix_bar;
 	u32 msix_offset;
@@ -449,7 +454,8 @@ static inline ssize_t vfio_pci_vga_rw(struct vfio_pci_core_device *vdev,
 void vfio_pci_bars_unmap(struct vfio_pci_core_device *vdev);
 
 /* BAR mmap and memory decode (vfio_pci_mmap.c) */
-bool vfio_pci_bar_mmappable(struct pci_dev *pdev, unsigned int bar);
+void vfio_pci_mmap_open(struct vfio_pci_core_device *vdev);
+void vfio_pci_mmap_close(struct vfio_pci_core_device *vdev);
 void vfio_pci_decode_refresh(struct vfio_pci_core_device *vdev);
 void vfio_pci_decode_lock(struct vfio_pci_core_device *vdev, bool zap);
 void vfio_pci_decode_unlock(struct vfio_pci_core_device *vdev);
