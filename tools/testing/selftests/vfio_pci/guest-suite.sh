@@ -75,19 +75,53 @@ bind_by_ids() {
 	"$RIG_BIN/vfio_pci_basic_test" "$1"
 }
 
-# config_conformance VENDOR:DEVICE: bind it, check its config space view
-config_conformance() {
-	bdf=$(rig_find "$1") || return 1
+# on_vfio PROGRAM VENDOR:DEVICE: bind the device to vfio-pci, run the
+# test PROGRAM on it
+on_vfio() {
+	bdf=$(rig_find "$2") || return 1
 	bound_to "$bdf" vfio-pci || rig_bind "$bdf" vfio-pci || return 1
-	"$RIG_BIN/vfio_pci_config_test" "$bdf"
+	"$RIG_BIN/$1" "$bdf"
+}
+
+# The nvme PF gives a VF once the nvme driver drives it: nvme_vf_create
+# makes one and binds it to vfio-pci, printing its address; nvme_vf_remove
+# drops it and gives the PF back to vfio-pci.
+NVME=1b36:0010
+nvme_vf_create() {
+	pf=$(rig_find $NVME) || return 1
+	rig_modprobe nvme && rig_bind "$pf" nvme || return 1
+	echo 1 > "/sys/bus/pci/devices/$pf/sriov_numvfs" || return 1
+	vf=$(readlink "/sys/bus/pci/devices/$pf/virtfn0") || {
+		echo "# no virtfn0 under $pf after sriov_numvfs=1" >&2
+		return 1
+	}
+	vf=$(basename "$vf")
+	rig_bind "$vf" vfio-pci || return 1
+	echo "$vf"
+}
+
+nvme_vf_remove() {
+	pf=$(rig_find $NVME) || return 1
+	vf=$(readlink "/sys/bus/pci/devices/$pf/virtfn0") &&
+		rig_unbind "$(basename "$vf")"
+	echo 0 > "/sys/bus/pci/devices/$pf/sriov_numvfs" || return 1
+	rig_bind "$pf" vfio-pci
 }
 
 # name:vendor:device of every function of the std device set
 CONFIG_DEVICES="edu:1234:11e8 nvme:1b36:0010 e1000e:8086:10d3
 ivshmem:1af4:1110 testdev:1b36:0005 vga:1234:1111"
+# the functions whose regions are mapped
+MMAP_DEVICES="edu:1234:11e8 nvme:1b36:0010 e1000e:8086:10d3
+ivshmem:1af4:1110 vga:1234:1111"
+# the functions whose interrupts are taken: edu (INTx, MSI, DMA), e1000e
+# (MSI-X)
+IRQ_DEVICES="edu:1234:11e8 e1000e:8086:10d3"
+# the VF's results: create, config, mmap, remove
+VF_RESULTS=4
 
 echo "KTAP version 1"
-echo "1..$((6 + $(echo $CONFIG_DEVICES | wc -w)))"
+echo "1..$((6 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES | wc -w) + VF_RESULTS))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
 
 if ours; then
@@ -107,6 +141,25 @@ subtest edu_basic "$RIG_BIN/vfio_pci_basic_test" "$edu"
 logtest edu_demo "$RIG_BIN/vfio_pci_demo" "$edu"
 subtest edu_bind_ids bind_by_ids "$edu"
 for dev in $CONFIG_DEVICES; do
-	subtest "config_${dev%%:*}" config_conformance "${dev#*:}"
+	subtest "config_${dev%%:*}" on_vfio vfio_pci_config_test "${dev#*:}"
 done
+for dev in $MMAP_DEVICES; do
+	subtest "mmap_${dev%%:*}" on_vfio vfio_pci_mmap_test "${dev#*:}"
+done
+for dev in $IRQ_DEVICES; do
+	subtest "irq_${dev%%:*}" on_vfio vfio_pci_irq_test "${dev#*:}"
+done
+
+vf=$(nvme_vf_create 2> "$TMPDIR/nvme_vf.err")
+sed 's/^#* */# /' "$TMPDIR/nvme_vf.err"
+if [ -n "$vf" ]; then
+	result ok nvme_vf_create
+	subtest config_nvme_vf "$RIG_BIN/vfio_pci_config_test" "$vf"
+	subtest mmap_nvme_vf "$RIG_BIN/vfio_pci_mmap_test" "$vf"
+else
+	result "not ok" nvme_vf_create
+	result ok config_nvme_vf "SKIP no nvme VF: creating it failed"
+	result ok mmap_nvme_vf "SKIP no nvme VF: creating it failed"
+fi
+if nvme_vf_remove; then result ok nvme_vf_remove; else result "not ok" nvme_vf_remove; fi
 exit 0

@@ -11,15 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include <linux/iommufd.h>
+#include <linux/pci_regs.h>
 
 #include "vfio_util.h"
 
 #define SYSFS_PCI	"/sys/bus/pci/devices"
+/* no region info answer is anywhere near this long */
+#define REGION_INFO_MAX	65536
 
 const char *vfio_mode_name(enum vfio_open_mode mode)
 {
@@ -305,6 +309,78 @@ ssize_t vfio_region_pwrite(struct vfio_dev *d, __u32 index, const void *buf,
 	return n < 0 ? -errno : n;
 }
 
+void *vfio_region_mmap(struct vfio_dev *d, __u32 index, size_t len,
+		       __u64 off, int prot, int flags)
+{
+	off_t pos = region_pos(d, index, off);
+
+	if (pos < 0) {
+		errno = (int)-pos;
+		return MAP_FAILED;
+	}
+	return mmap(NULL, len, prot, flags, d->device_fd, pos);
+}
+
+int vfio_region_info_caps(struct vfio_dev *d, __u32 index,
+			  struct vfio_region_info *first,
+			  struct vfio_region_info **out)
+{
+	struct vfio_region_info *info;
+	__u32 argsz;
+	int ret, tries;
+
+	*out = NULL;
+	ret = vfio_region_info(d, index, first);
+	if (ret)
+		return ret;
+	argsz = first->argsz > sizeof(*first) ? first->argsz : sizeof(*first);
+	/* the chain may grow between two calls: ask again while it does */
+	for (tries = 0; tries < 4; tries++) {
+		if (argsz > REGION_INFO_MAX)
+			return -E2BIG;
+		info = calloc(1, argsz);
+		if (!info)
+			return -ENOMEM;
+		info->argsz = argsz;
+		info->index = index;
+		if (ioctl(d->device_fd, VFIO_DEVICE_GET_REGION_INFO, info)) {
+			ret = -errno;
+			free(info);
+			return ret;
+		}
+		if (info->argsz <= argsz) {
+			*out = info;
+			return 0;
+		}
+		argsz = info->argsz;
+		free(info);
+	}
+	return -EMSGSIZE;
+}
+
+int vfio_region_cap_find(const struct vfio_region_info *info, __u16 id,
+			 const struct vfio_info_cap_header **hdr)
+{
+	const struct vfio_info_cap_header *h;
+	unsigned int steps = 0;
+	__u32 off;
+
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
+		return -ENOENT;
+	for (off = info->cap_offset; off; off = h->next) {
+		if (off < sizeof(*info) || off % 4 ||
+		    off + sizeof(*h) > info->argsz ||
+		    steps++ > info->argsz / sizeof(*h))
+			return -EINVAL;
+		h = (const void *)((const __u8 *)info + off);
+		if (h->id == id) {
+			*hdr = h;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 __u32 get_le(const __u8 *b, int size)
 {
 	__u32 v = 0;
@@ -358,6 +434,34 @@ int vfio_cfg_write(struct vfio_dev *d, __u64 off, int size, __u32 val)
 			 true);
 }
 
+int vfio_cfg_find_cap(struct vfio_dev *d, __u8 id)
+{
+	bool seen[PCI_CFG_SPACE_SIZE] = { false };
+	unsigned int pos;
+	__u32 v = 0;
+	int ret;
+
+	ret = vfio_cfg_read(d, PCI_STATUS, 2, &v);
+	if (ret)
+		return ret;
+	if (!(v & PCI_STATUS_CAP_LIST))
+		return 0;
+	ret = vfio_cfg_read(d, PCI_CAPABILITY_LIST, 1, &v);
+	if (ret)
+		return ret;
+	for (pos = v & ~3u; pos >= PCI_STD_HEADER_SIZEOF && !seen[pos];
+	     pos = (v >> 8) & ~3u) {
+		seen[pos] = true;
+		/* id and next pointer in one read */
+		ret = vfio_cfg_read(d, pos, 2, &v);
+		if (ret)
+			return ret;
+		if ((v & 0xff) == id)
+			return (int)pos;
+	}
+	return 0;
+}
+
 int vfio_bar_read32(struct vfio_dev *d, int bar, __u64 off, __u32 *val)
 {
 	return region_rw(d, VFIO_PCI_BAR0_REGION_INDEX + bar, off, 4, val,
@@ -391,6 +495,7 @@ ssize_t sysfs_read(const char *bdf, const char *file, void *buf, size_t len,
 		   off_t off)
 {
 	char path[PATH_MAX];
+	size_t done = 0;
 	ssize_t n;
 	int fd, err;
 
@@ -398,10 +503,15 @@ ssize_t sysfs_read(const char *bdf, const char *file, void *buf, size_t len,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = pread(fd, buf, len, off);
+	/* binary attributes (config, rom) answer a page at a time */
+	do {
+		n = pread(fd, (char *)buf + done, len - done, off + done);
+		if (n > 0)
+			done += n;
+	} while (n > 0 && done < len);
 	err = errno;
 	close(fd);
-	return n < 0 ? -err : n;
+	return n < 0 && !done ? -err : (ssize_t)done;
 }
 
 int sysfs_read_ulong(const char *bdf, const char *file, unsigned long *val)
@@ -430,6 +540,33 @@ int sysfs_file_size(const char *bdf, const char *file, off_t *size)
 		return -errno;
 	*size = st.st_size;
 	return 0;
+}
+
+int sysfs_write(const char *bdf, const char *file, const char *val)
+{
+	size_t len = strlen(val);
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, err;
+
+	sysfs_path(path, sizeof(path), bdf, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+bool sysfs_exists(const char *bdf, const char *file)
+{
+	char path[PATH_MAX];
+
+	sysfs_path(path, sizeof(path), bdf, file);
+	return access(path, F_OK) == 0;
 }
 
 int sysfs_resource(const char *bdf, int index, __u64 *start, __u64 *end,

@@ -87,6 +87,38 @@ ssize_t vfio_region_pwrite(struct vfio_dev *d, __u32 index, const void *buf,
 int vfio_cfg_read(struct vfio_dev *d, __u64 off, int size, __u32 *val);
 int vfio_cfg_write(struct vfio_dev *d, __u64 off, int size, __u32 val);
 
+/*
+ * Offset of standard capability @id in the config space @d shows, 0 when
+ * the chain (walked with protection against loops) lacks it, or a negative
+ * errno when a read failed.
+ */
+int vfio_cfg_find_cap(struct vfio_dev *d, __u8 id);
+
+/*
+ * VFIO_DEVICE_GET_REGION_INFO of @index with its capability chain, asked
+ * as userspace does: with the bare struct first, then again with the argsz
+ * the driver asked for. On success *out points to a malloc'ed copy of
+ * the whole answer (free it) and *first holds the answer to the first
+ * call. Returns 0 or a negative errno.
+ */
+int vfio_region_info_caps(struct vfio_dev *d, __u32 index,
+			  struct vfio_region_info *first,
+			  struct vfio_region_info **out);
+/*
+ * Find capability @id in the chain of @info: 0 with *hdr set, -ENOENT when
+ * the chain lacks it, -EINVAL when the chain leaves the buffer, is not
+ * aligned or loops.
+ */
+int vfio_region_cap_find(const struct vfio_region_info *info, __u16 id,
+			 const struct vfio_info_cap_header **hdr);
+
+/*
+ * mmap @len bytes at @off inside region @index of @d; MAP_FAILED with
+ * errno set when the mapping (or the region info ioctl) fails.
+ */
+void *vfio_region_mmap(struct vfio_dev *d, __u32 index, size_t len,
+		       __u64 off, int prot, int flags);
+
 /* The little-endian value of the @size bytes at @b. */
 __u32 get_le(const __u8 *b, int size);
 
@@ -96,15 +128,25 @@ int vfio_bar_write32(struct vfio_dev *d, int bar, __u64 off, __u32 val);
 
 /*
  * sysfs attributes of /sys/bus/pci/devices/BDF. All return 0 or a
- * negative errno except sysfs_read, which returns the byte count.
+ * negative errno except sysfs_read, which returns the byte count: it
+ * reads until @len bytes or the end of the file.
  */
 ssize_t sysfs_read(const char *bdf, const char *file, void *buf, size_t len,
 		   off_t off);
 int sysfs_read_ulong(const char *bdf, const char *file, unsigned long *val);
 int sysfs_file_size(const char *bdf, const char *file, off_t *size);
+/* Write the string @val to attribute @file. 0 or a negative errno. */
+int sysfs_write(const char *bdf, const char *file, const char *val);
+/* Does @file (an attribute or a link such as physfn) exist? */
+bool sysfs_exists(const char *bdf, const char *file);
 /* line @index of the resource file: start, end and flags */
 int sysfs_resource(const char *bdf, int index, __u64 *start, __u64 *end,
 		   __u64 *flags);
+/* flags of a resource line: the kernel's IORESOURCE_* bits */
+#define SYSFS_RES_IO		0x00000100
+#define SYSFS_RES_MEM		0x00000200
+#define SYSFS_RES_PREFETCH	0x00002000
+#define SYSFS_RES_MEM_64	0x00100000
 /* size of resource @index, 0 when the line is all zeros */
 int sysfs_resource_size(const char *bdf, int index, __u64 *size);
 bool sysfs_device_exists(const char *bdf);

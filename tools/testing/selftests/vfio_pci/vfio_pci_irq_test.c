@@ -1,0 +1,1763 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_pci_irq_test BDF: KTAP tests of the vfio-pci interrupt uAPI
+ * (VFIO_DEVICE_GET_IRQ_INFO and VFIO_DEVICE_SET_IRQS) against QEMU devices
+ * that can be made to interrupt on demand: "edu" (1234:11e8, INTx and one
+ * MSI vector, a DMA engine) and "e1000e" (8086:10d3, MSI-X). Every test runs
+ * over the group + container path and over the cdev + iommufd path.
+ *
+ * The expectations are the base tree's own vfio-pci (the reference): each
+ * errno and each piece of semantics pinned down here is what it does, and
+ * the comment next to a check says which behaviour it is.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/pci_regs.h>
+
+#include "vfio_dma_util.h"
+#include "vfio_test.h"
+
+/* QEMU edu (docs/specs/edu.rst), BAR0, 32-bit registers */
+#define EDU_VENDOR		0x1234
+#define EDU_DEVICE		0x11e8
+#define EDU_REG_IRQ_STATUS	0x24
+#define EDU_REG_IRQ_RAISE	0x60
+#define EDU_REG_IRQ_ACK		0x64
+#define EDU_REG_DMA_SRC		0x80
+#define EDU_REG_DMA_DST		0x88
+#define EDU_REG_DMA_COUNT	0x90
+#define EDU_REG_DMA_CMD		0x98
+#define EDU_DMA_START		0x1
+#define EDU_DMA_TO_RAM		0x2
+#define EDU_DMA_IRQ		0x4
+#define EDU_DMA_IRQ_VALUE	0x100	/* status bit a finished DMA raises */
+#define EDU_DMA_BUF		0x40000	/* device address of its buffer */
+#define EDU_DMA_BUF_SIZE	4096
+/*
+ * QEMU 7.2's edu refuses (with a fatal hardware error) a transfer that
+ * ends exactly at the end of its buffer: copy one byte less.
+ */
+#define EDU_DMA_XFER		(EDU_DMA_BUF_SIZE - 1)
+
+/* QEMU e1000e (Intel 82574), BAR0 */
+#define E1000E_VENDOR		0x8086
+#define E1000E_DEVICE		0x10d3
+#define E1000E_REG_ICR		0xc0	/* cause read, write 1 to clear */
+#define E1000E_REG_ICS		0xc8	/* cause set */
+#define E1000E_REG_IMS		0xd0	/* mask set (enable) */
+#define E1000E_REG_IMC		0xd8	/* mask clear */
+#define E1000E_REG_IVAR		0xe4	/* cause to MSI-X vector map */
+#define E1000E_REG_PBACLR	0x5b68	/* MSI-X pending bits, 1 clears */
+/*
+ * IVAR has five 4-bit entries, RxQ0, RxQ1, TxQ0, TxQ1 and Other, from bit
+ * 0 up: a vector number in bits 0-2 and a valid bit. Their causes are ICR
+ * bits 20 to 24, in the same order.
+ */
+#define E1000E_IVAR_VALID	0x8
+#define E1000E_NR_CAUSES	5
+#define E1000E_CAUSE(n)		(1u << (20 + (n)))
+
+/* how long an interrupt may take to arrive, and how long to wait for none */
+#define FIRE_MS			5000
+#define QUIET_MS		250
+#define STRESS_SECONDS		5
+#define STRESS_WATCHDOG		120
+
+#define INTX			VFIO_PCI_INTX_IRQ_INDEX
+#define MSI			VFIO_PCI_MSI_IRQ_INDEX
+#define MSIX			VFIO_PCI_MSIX_IRQ_INDEX
+#define ERR			VFIO_PCI_ERR_IRQ_INDEX
+#define REQ			VFIO_PCI_REQ_IRQ_INDEX
+
+#define TRIGGER			VFIO_IRQ_SET_ACTION_TRIGGER
+#define MASK			VFIO_IRQ_SET_ACTION_MASK
+#define UNMASK			VFIO_IRQ_SET_ACTION_UNMASK
+#define DATA_NONE		VFIO_IRQ_SET_DATA_NONE
+#define DATA_BOOL		VFIO_IRQ_SET_DATA_BOOL
+#define DATA_EVENTFD		VFIO_IRQ_SET_DATA_EVENTFD
+
+#define IRQ_SET_MAX		8
+
+/* the DMA test's buffers: source page, then destination page */
+#define DMA_IOVA		0x10000000ull
+#define DMA_LEN			(2 * EDU_DMA_BUF_SIZE)
+
+enum dev_kind { DEV_OTHER, DEV_EDU, DEV_E1000E };
+static enum dev_kind dev_kind;
+
+/* VFIO_DEVICE_SET_IRQS argument with room for a few data entries */
+struct irq_arg {
+	struct vfio_irq_set hdr;
+	union {
+		__s32 fds[IRQ_SET_MAX];
+		__u8 bools[IRQ_SET_MAX];
+	};
+};
+
+static_assert(offsetof(struct irq_arg, fds) == sizeof(struct vfio_irq_set),
+	      "SET_IRQS data must follow the header");
+
+/* ---- device detection ---- */
+
+static void probe_device(const char *bdf)
+{
+	unsigned long vendor = 0, device = 0;
+
+	sysfs_read_ulong(bdf, "vendor", &vendor);
+	sysfs_read_ulong(bdf, "device", &device);
+	if (vendor == EDU_VENDOR && device == EDU_DEVICE)
+		dev_kind = DEV_EDU;
+	else if (vendor == E1000E_VENDOR && device == E1000E_DEVICE)
+		dev_kind = DEV_E1000E;
+	ktap_diag("device %s: %04lx:%04lx, %s", bdf, vendor, device,
+		  dev_kind == DEV_EDU ? "QEMU edu" :
+		  dev_kind == DEV_E1000E ? "QEMU e1000e" :
+		  "neither edu nor e1000e: device tests will be skipped");
+}
+
+/* Is the device of @kind? If not, skip the test saying what it needs. */
+static bool need(struct test_ctx *t, enum dev_kind kind)
+{
+	if (dev_kind == kind)
+		return true;
+	t->skip = kind == DEV_EDU ?
+		"needs QEMU edu (1234:11e8) to raise interrupts on demand" :
+		"needs QEMU e1000e (8086:10d3) for MSI-X";
+	return false;
+}
+
+/* ---- eventfds ---- */
+
+static int efd_open(struct test_ctx *t)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	check(t, fd >= 0, "eventfd: %s", strerror(errno));
+	return fd;
+}
+
+static void fd_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/*
+ * Wait up to @ms for @fd to be signalled and consume the count: returns
+ * the count (> 0), 0 on time-out, or a negative errno.
+ */
+static long efd_wait(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t v;
+	int n;
+
+	n = poll(&p, 1, ms);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return 0;
+	if (read(fd, &v, sizeof(v)) != sizeof(v))
+		return errno == EAGAIN ? 0 : -errno;
+	return (long)v;
+}
+
+static void efd_drain(int fd)
+{
+	uint64_t v;
+
+	if (fd >= 0 && read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		perror("eventfd read");
+}
+
+static bool efd_kick(int fd)
+{
+	uint64_t one = 1;
+
+	return write(fd, &one, sizeof(one)) == sizeof(one);
+}
+
+/*
+ * @fd must be signalled within FIRE_MS; @what says after which step and
+ * @line where. Use expect_fire().
+ */
+static bool expect_fire_at(struct test_ctx *t, int fd, const char *what,
+			   int line)
+{
+	long n = efd_wait(fd, FIRE_MS);
+
+	return check(t, n > 0, "line %d: %s: eventfd %s", line, what,
+		     n == 0 ? "not signalled within 5 s" : strerror(-n));
+}
+
+/* @fd must stay quiet for QUIET_MS. Use expect_quiet(). */
+static bool expect_quiet_at(struct test_ctx *t, int fd, const char *what,
+			    int line)
+{
+	long n = efd_wait(fd, QUIET_MS);
+
+	return check(t, n == 0, "line %d: %s: eventfd %s", line, what,
+		     n > 0 ? "signalled, expected nothing" : strerror(-n));
+}
+
+#define expect_fire(t, fd, what)	expect_fire_at(t, fd, what, __LINE__)
+#define expect_quiet(t, fd, what)	expect_quiet_at(t, fd, what, __LINE__)
+
+/* ---- VFIO_DEVICE_SET_IRQS ---- */
+
+static size_t data_size(__u32 flags)
+{
+	if (flags & DATA_EVENTFD)
+		return sizeof(__s32);
+	if (flags & DATA_BOOL)
+		return sizeof(__u8);
+	return 0;
+}
+
+/* Fill @a for @count entries of the data type in @flags; data zeroed. */
+static void irq_arg_init(struct irq_arg *a, __u32 index, __u32 flags,
+			 __u32 start, __u32 count)
+{
+	memset(a, 0, sizeof(*a));
+	a->hdr.argsz = sizeof(a->hdr);
+	if (count <= IRQ_SET_MAX)
+		a->hdr.argsz += count * data_size(flags);
+	a->hdr.flags = flags;
+	a->hdr.index = index;
+	a->hdr.start = start;
+	a->hdr.count = count;
+}
+
+/* The raw ioctl: its return value, errno set on failure. */
+static int irq_ioctl(struct vfio_dev *d, struct irq_arg *a)
+{
+	return ioctl(d->device_fd, VFIO_DEVICE_SET_IRQS, a);
+}
+
+static int irq_call(struct vfio_dev *d, struct irq_arg *a)
+{
+	return irq_ioctl(d, a) ? -errno : 0;
+}
+
+/* @action with @count eventfds @fds from vector @start: 0 or -errno */
+static int irq_set_fds(struct vfio_dev *d, __u32 index, __u32 action,
+		       __u32 start, __u32 count, const int *fds)
+{
+	struct irq_arg a;
+	__u32 i;
+
+	irq_arg_init(&a, index, action | DATA_EVENTFD, start, count);
+	for (i = 0; i < count && i < IRQ_SET_MAX; i++)
+		a.fds[i] = fds[i];
+	return irq_call(d, &a);
+}
+
+static int irq_set_fd(struct vfio_dev *d, __u32 index, __u32 action, int fd)
+{
+	return irq_set_fds(d, index, action, 0, 1, &fd);
+}
+
+/* @action without data (DATA_NONE) on @count vectors from @start */
+static int irq_none(struct vfio_dev *d, __u32 index, __u32 action,
+		    __u32 start, __u32 count)
+{
+	struct irq_arg a;
+
+	irq_arg_init(&a, index, action | DATA_NONE, start, count);
+	return irq_call(d, &a);
+}
+
+/* @action with one DATA_BOOL per vector from @start */
+static int irq_bools(struct vfio_dev *d, __u32 index, __u32 action,
+		     __u32 start, __u32 count, const __u8 *vals)
+{
+	struct irq_arg a;
+
+	irq_arg_init(&a, index, action | DATA_BOOL, start, count);
+	memcpy(a.bools, vals, count);
+	return irq_call(d, &a);
+}
+
+static int irq_bool(struct vfio_dev *d, __u32 index, __u32 action, __u8 val)
+{
+	return irq_bools(d, index, action, 0, 1, &val);
+}
+
+/* TRIGGER, DATA_NONE, count 0: turn the index off */
+static int irq_disable(struct vfio_dev *d, __u32 index)
+{
+	return irq_none(d, index, TRIGGER, 0, 0);
+}
+
+/* ---- config space ---- */
+
+static int cmd_update(struct test_ctx *t, __u16 set, __u16 clear)
+{
+	__u32 cmd;
+	int ret;
+
+	ret = vfio_cfg_read(t->d, PCI_COMMAND, 2, &cmd);
+	if (!ret)
+		ret = vfio_cfg_write(t->d, PCI_COMMAND, 2,
+				     (cmd & ~clear) | set);
+	check_ok(t, ret, "command register update (set 0x%x clear 0x%x)",
+		 set, clear);
+	return ret;
+}
+
+static bool cmd_has(struct test_ctx *t, __u16 bit)
+{
+	__u32 cmd = 0;
+
+	check_ok(t, vfio_cfg_read(t->d, PCI_COMMAND, 2, &cmd),
+		 "command register read");
+	return cmd & bit;
+}
+
+/* The device's own config word at @off (sysfs: the physical device). */
+static __u16 phys_cfg16(struct test_ctx *t, unsigned int off)
+{
+	__u8 b[2] = { 0, 0 };
+
+	check(t, sysfs_read(t->bdf, "config", b, 2, off) == 2,
+	      "sysfs config read at 0x%x", off);
+	return b[0] | b[1] << 8;
+}
+
+/* ---- devices ---- */
+
+static int bar0_write(struct test_ctx *t, __u64 off, __u32 val)
+{
+	int ret = vfio_bar_write32(t->d, 0, off, val);
+
+	check_ok(t, ret, "BAR0 write of 0x%x at 0x%llx", val,
+		 (unsigned long long)off);
+	return ret;
+}
+
+static __u32 bar0_read(struct test_ctx *t, __u64 off)
+{
+	__u32 val = 0;
+
+	check_ok(t, vfio_bar_read32(t->d, 0, off, &val),
+		 "BAR0 read at 0x%llx", (unsigned long long)off);
+	return val;
+}
+
+static void edu_raise(struct test_ctx *t, __u32 val)
+{
+	bar0_write(t, EDU_REG_IRQ_RAISE, val);
+}
+
+static void edu_ack(struct test_ctx *t, __u32 val)
+{
+	bar0_write(t, EDU_REG_IRQ_ACK, val);
+}
+
+/* Map each e1000e cause to the vector of its number, all enabled. */
+static void e1000e_setup(struct test_ctx *t)
+{
+	__u32 ivar = 0, causes = 0;
+	int n;
+
+	for (n = 0; n < E1000E_NR_CAUSES; n++) {
+		ivar |= (E1000E_IVAR_VALID | n) << (4 * n);
+		causes |= E1000E_CAUSE(n);
+	}
+	bar0_write(t, E1000E_REG_IMC, ~0u);
+	bar0_write(t, E1000E_REG_ICR, ~0u);
+	bar0_write(t, E1000E_REG_IVAR, ivar);
+	bar0_write(t, E1000E_REG_IMS, causes);
+}
+
+/*
+ * Make e1000e send MSI-X vector @vec. Every cause left in ICR is sent
+ * again with a new one, so all are cleared first.
+ */
+static void e1000e_raise(struct test_ctx *t, int vec)
+{
+	bar0_write(t, E1000E_REG_ICR, ~0u);
+	bar0_write(t, E1000E_REG_ICS, E1000E_CAUSE(vec));
+}
+
+/*
+ * A vector raised while masked (no trigger, or never enabled) is left
+ * pending in the device and sent when the kernel unmasks it next: clear
+ * the pending bits (only possible while MSI-X is on).
+ */
+static void e1000e_clear_pending(struct test_ctx *t)
+{
+	bar0_write(t, E1000E_REG_PBACLR, (1u << E1000E_NR_CAUSES) - 1);
+}
+
+static void e1000e_quiesce(struct test_ctx *t)
+{
+	bar0_write(t, E1000E_REG_IMC, ~0u);
+	bar0_write(t, E1000E_REG_ICR, ~0u);
+	e1000e_clear_pending(t);
+}
+
+/*
+ * Start from a known state: every index off (the calls fail harmlessly
+ * when it already is), INTx-disable clear, nothing pending on the device.
+ */
+static void irq_fresh(struct test_ctx *t)
+{
+	if (dev_kind == DEV_E1000E) {
+		e1000e_quiesce(t);
+		irq_disable(t->d, ERR);
+	}
+	irq_disable(t->d, INTX);
+	irq_disable(t->d, MSI);
+	irq_disable(t->d, MSIX);
+	irq_disable(t->d, REQ);
+	cmd_update(t, 0, PCI_COMMAND_INTX_DISABLE);
+	if (dev_kind == DEV_EDU)
+		edu_ack(t, ~0u);
+}
+
+static int irq_count(struct test_ctx *t, __u32 index, __u32 *flags)
+{
+	struct vfio_irq_info ii;
+
+	if (check_ok(t, vfio_irq_info(t->d, index, &ii),
+		     "VFIO_DEVICE_GET_IRQ_INFO(%u)", index))
+		return -1;
+	if (flags)
+		*flags = ii.flags;
+	return (int)ii.count;
+}
+
+/* A SET_IRQS helper result @ret must be 0. Use set_ok(). */
+static bool set_ok_at(struct test_ctx *t, int ret, const char *what,
+		      int line)
+{
+	return check_ok(t, ret, "line %d: SET_IRQS %s", line, what);
+}
+
+/* A helper result @ret (0 or -errno) must be -@want. Use set_fails(). */
+static bool set_fails_at(struct test_ctx *t, int ret, int want,
+			 const char *what, int line)
+{
+	return check_errno(t, ret ? -1 : 0, -ret, want, "line %d: %s", line,
+			   what);
+}
+
+#define set_ok(t, ret, what)		set_ok_at(t, ret, what, __LINE__)
+#define set_fails(t, ret, want, what)	\
+	set_fails_at(t, ret, want, what, __LINE__)
+
+/* ---- INTx (edu) ---- */
+
+/* Turn INTx on with trigger @fd, recording a failure. */
+static bool intx_on(struct test_ctx *t, int fd)
+{
+	return !set_ok(t, irq_set_fd(t->d, INTX, TRIGGER, fd),
+		       "INTx TRIGGER eventfd");
+}
+
+/*
+ * INTx is level triggered and automasked: the first interrupt is
+ * signalled and masks the line; UNMASK re-arms it, and when the device
+ * still asserts the line at that moment the interrupt is signalled again
+ * at once (and the line stays masked).
+ */
+static void test_intx_trigger(struct test_ctx *t)
+{
+	__u32 flags = 0;
+	int efd;
+
+	if (!need(t, DEV_EDU))
+		return;
+	irq_fresh(t);
+	/* one line, maskable and automasked; NORESIZE is not reported */
+	check(t, irq_count(t, INTX, &flags) == 1, "INTx count is not 1");
+	check(t, flags == (VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE |
+			   VFIO_IRQ_INFO_AUTOMASKED),
+	      "INTx flags 0x%x, expected EVENTFD|MASKABLE|AUTOMASKED", flags);
+	efd = efd_open(t);
+	if (efd < 0 || !intx_on(t, efd))
+		goto out;
+
+	edu_raise(t, 1);
+	expect_fire(t, efd, "first raise");
+	check(t, bar0_read(t, EDU_REG_IRQ_STATUS) == 1,
+	      "edu interrupt status is not the raised value 1");
+	/* automasked: a new interrupt does not get through */
+	edu_ack(t, 1);
+	edu_raise(t, 2);
+	expect_quiet(t, efd, "raise while automasked");
+	/* still asserted at UNMASK: signalled at once, line masked again */
+	set_ok(t, irq_none(t->d, INTX, UNMASK, 0, 1), "INTx UNMASK");
+	expect_fire(t, efd, "UNMASK with the line asserted");
+	edu_ack(t, 2);
+	set_ok(t, irq_none(t->d, INTX, UNMASK, 0, 1), "INTx UNMASK");
+	expect_quiet(t, efd, "UNMASK with nothing pending");
+	/* unmasked with nothing pending: the next interrupt gets through */
+	edu_raise(t, 4);
+	expect_fire(t, efd, "raise after UNMASK");
+	edu_ack(t, 4);
+
+	set_ok(t, irq_disable(t->d, INTX), "INTx disable (DATA_NONE count 0)");
+	/* once off, INTx refuses UNMASK and a second disable */
+	set_fails(t, irq_none(t->d, INTX, UNMASK, 0, 1), EINVAL,
+		  "INTx UNMASK while off");
+	set_fails(t, irq_disable(t->d, INTX), EINVAL, "INTx disable while off");
+	edu_raise(t, 8);
+	expect_quiet(t, efd, "raise after disable");
+	edu_ack(t, 8);
+out:
+	irq_fresh(t);
+	fd_close(&efd);
+}
+
+/* Raise @val, see it signalled on @fd, acknowledge it and UNMASK. */
+static void intx_cycle(struct test_ctx *t, int fd, __u32 val,
+		       const char *what)
+{
+	edu_raise(t, val);
+	expect_fire(t, fd, what);
+	edu_ack(t, val);
+	set_ok(t, irq_none(t->d, INTX, UNMASK, 0, 1), "INTx UNMASK");
+}
+
+/*
+ * Changing the trigger of enabled INTx: the new eventfd gets the
+ * interrupts, the old one nothing; fd -1 keeps INTx on with no eventfd.
+ */
+static void test_intx_retrigger(struct test_ctx *t)
+{
+	int a = -1, b = -1;
+
+	if (!need(t, DEV_EDU))
+		return;
+	irq_fresh(t);
+	a = efd_open(t);
+	b = efd_open(t);
+	if (a < 0 || b < 0 || !intx_on(t, a))
+		goto out;
+	intx_cycle(t, a, 1, "raise with trigger A");
+
+	set_ok(t, irq_set_fd(t->d, INTX, TRIGGER, b), "INTx trigger A -> B");
+	intx_cycle(t, b, 2, "raise with trigger B");
+	expect_quiet(t, a, "old trigger A after the swap");
+
+	set_ok(t, irq_set_fd(t->d, INTX, TRIGGER, -1), "INTx trigger fd -1");
+	edu_raise(t, 4);
+	expect_quiet(t, b, "trigger B after fd -1");
+	edu_ack(t, 4);
+	/* still on: UNMASK is accepted, and a new trigger works */
+	set_ok(t, irq_none(t->d, INTX, UNMASK, 0, 1), "INTx UNMASK, no fd");
+	set_ok(t, irq_set_fd(t->d, INTX, TRIGGER, a), "INTx trigger -> A");
+	intx_cycle(t, a, 8, "raise with trigger A again");
+out:
+	irq_fresh(t);
+	fd_close(&a);
+	fd_close(&b);
+}
+
+/*
+ * ACTION_MASK masks the line whether or not an interrupt came; an
+ * interrupt raised meanwhile is signalled at UNMASK. DATA_BOOL 0 is a
+ * no-op for MASK and UNMASK alike. There is no mask eventfd: ENOTTY.
+ */
+static void test_intx_mask(struct test_ctx *t)
+{
+	int efd;
+
+	if (!need(t, DEV_EDU))
+		return;
+	irq_fresh(t);
+	efd = efd_open(t);
+	if (efd < 0 || !intx_on(t, efd))
+		goto out;
+
+	set_ok(t, irq_none(t->d, INTX, MASK, 0, 1), "INTx MASK");
+	edu_raise(t, 1);
+	expect_quiet(t, efd, "raise while masked");
+	set_ok(t, irq_none(t->d, INTX, UNMASK, 0, 1), "INTx UNMASK");
+	expect_fire(t, efd, "UNMASK with an interrupt raised while masked");
+	edu_ack(t, 1);
+	set_ok(t, irq_none(t->d, INTX, UNMASK, 0, 1), "INTx UNMASK");
+
+	set_ok(t, irq_bool(t->d, INTX, MASK, 0), "INTx MASK bool 0");
+	intx_cycle(t, efd, 2, "raise after MASK bool 0");
+
+	set_ok(t, irq_bool(t->d, INTX, MASK, 1), "INTx MASK bool 1");
+	edu_raise(t, 4);
+	expect_quiet(t, efd, "raise after MASK bool 1");
+	edu_ack(t, 4);
+	/* nothing asserted any more: UNMASK signals nothing */
+	set_ok(t, irq_none(t->d, INTX, UNMASK, 0, 1), "INTx UNMASK");
+	expect_quiet(t, efd, "UNMASK after the device dropped the line");
+	intx_cycle(t, efd, 8, "raise after MASK bool 1 + UNMASK");
+
+	/* automasked now, and UNMASK bool 0 leaves it so */
+	edu_raise(t, 16);
+	expect_fire(t, efd, "raise before UNMASK bool 0");
+	edu_ack(t, 16);
+	set_ok(t, irq_bool(t->d, INTX, UNMASK, 0), "INTx UNMASK bool 0");
+	edu_raise(t, 32);
+	expect_quiet(t, efd, "raise after UNMASK bool 0");
+	set_ok(t, irq_bool(t->d, INTX, UNMASK, 1), "INTx UNMASK bool 1");
+	expect_fire(t, efd, "UNMASK bool 1 with the line asserted");
+	edu_ack(t, 32);
+
+	set_fails(t, irq_set_fd(t->d, INTX, MASK, efd), ENOTTY,
+		  "INTx MASK eventfd");
+out:
+	irq_fresh(t);
+	fd_close(&efd);
+}
+
+/*
+ * An unmask eventfd (UNMASK | DATA_EVENTFD): a write to it unmasks INTx
+ * in the kernel, like ACTION_UNMASK, including the immediate signal of
+ * an interrupt still asserted. fd -1 removes it.
+ */
+static void test_intx_unmask_eventfd(struct test_ctx *t)
+{
+	int efd, ufd = -1;
+
+	if (!need(t, DEV_EDU))
+		return;
+	irq_fresh(t);
+	efd = efd_open(t);
+	ufd = efd_open(t);
+	if (efd < 0 || ufd < 0 || !intx_on(t, efd))
+		goto out;
+	if (set_ok(t, irq_set_fd(t->d, INTX, UNMASK, ufd),
+		   "INTx UNMASK eventfd"))
+		goto out;
+	/* one unmask eventfd at a time: a second one is EBUSY */
+	set_fails(t, irq_set_fd(t->d, INTX, UNMASK, efd), EBUSY,
+		  "second INTx UNMASK eventfd");
+
+	edu_raise(t, 1);
+	expect_fire(t, efd, "first raise");
+	edu_ack(t, 1);
+	check(t, efd_kick(ufd), "write to the unmask eventfd");
+	edu_raise(t, 2);
+	expect_fire(t, efd, "raise after the unmask eventfd");
+	/* masked and still asserted: the unmask eventfd signals it */
+	check(t, efd_kick(ufd), "write to the unmask eventfd");
+	expect_fire(t, efd, "unmask eventfd with the line asserted");
+	edu_ack(t, 2);
+	check(t, efd_kick(ufd), "write to the unmask eventfd");
+
+	set_ok(t, irq_set_fd(t->d, INTX, UNMASK, -1),
+	       "INTx UNMASK eventfd fd -1");
+	edu_raise(t, 4);
+	expect_fire(t, efd, "raise before the removed unmask eventfd");
+	edu_ack(t, 4);
+	check(t, efd_kick(ufd), "write to the removed unmask eventfd");
+	edu_raise(t, 8);
+	expect_quiet(t, efd, "raise after a write to the removed eventfd");
+	edu_ack(t, 8);
+out:
+	irq_fresh(t);
+	fd_close(&efd);
+	fd_close(&ufd);
+}
+
+/*
+ * The INTx-disable bit of the command register is virtual: it reads back
+ * as written, and while set no INTx reaches the user: not a device
+ * interrupt, not ACTION_UNMASK, not even a loopback trigger. Clearing it
+ * unmasks; an interrupt asserted meanwhile is signalled then, and the
+ * line is left masked as after any interrupt.
+ */
+static void test_intx_disable_bit(struct test_ctx *t)
+{
+	int efd;
+
+	if (!need(t, DEV_EDU))
+		return;
+	irq_fresh(t);
+	efd = efd_open(t);
+	if (efd < 0 || !intx_on(t, efd))
+		goto out;
+	check(t, !cmd_has(t, PCI_COMMAND_INTX_DISABLE),
+	      "INTx-disable set after enabling INTx");
+
+	cmd_update(t, PCI_COMMAND_INTX_DISABLE, 0);
+	check(t, cmd_has(t, PCI_COMMAND_INTX_DISABLE),
+	      "INTx-disable does not read back as written");
+	edu_raise(t, 1);
+	expect_quiet(t, efd, "raise with INTx-disable set");
+	set_ok(t, irq_none(t->d, INTX, UNMASK, 0, 1), "INTx UNMASK");
+	expect_quiet(t, efd, "UNMASK with INTx-disable set");
+	set_ok(t, irq_none(t->d, INTX, TRIGGER, 0, 1), "INTx loopback");
+	expect_quiet(t, efd, "loopback trigger with INTx-disable set");
+
+	cmd_update(t, 0, PCI_COMMAND_INTX_DISABLE);
+	expect_fire(t, efd, "clearing INTx-disable with the line asserted");
+	edu_ack(t, 1);
+	edu_raise(t, 2);
+	expect_quiet(t, efd, "raise after that (masked by the delivery)");
+	edu_ack(t, 2);
+	set_ok(t, irq_none(t->d, INTX, UNMASK, 0, 1), "INTx UNMASK");
+	intx_cycle(t, efd, 4, "raise after UNMASK");
+
+	/* set before INTx is enabled: INTx starts masked */
+	set_ok(t, irq_disable(t->d, INTX), "INTx disable");
+	cmd_update(t, PCI_COMMAND_INTX_DISABLE, 0);
+	if (!intx_on(t, efd))
+		goto out;
+	edu_raise(t, 8);
+	expect_quiet(t, efd, "raise with INTx enabled under INTx-disable");
+	cmd_update(t, 0, PCI_COMMAND_INTX_DISABLE);
+	expect_fire(t, efd, "clearing INTx-disable after enabling");
+	edu_ack(t, 8);
+out:
+	irq_fresh(t);
+	fd_close(&efd);
+}
+
+/*
+ * Loopback: TRIGGER with DATA_NONE, or DATA_BOOL true, signals the
+ * trigger eventfd from the kernel, masked line or not; DATA_BOOL false
+ * signals nothing. INTx off, loopback is refused with EINVAL.
+ */
+static void test_intx_loopback(struct test_ctx *t)
+{
+	int efd;
+
+	if (!need(t, DEV_EDU))
+		return;
+	irq_fresh(t);
+	efd = efd_open(t);
+	if (efd < 0 || !intx_on(t, efd))
+		goto out;
+
+	set_ok(t, irq_none(t->d, INTX, TRIGGER, 0, 1), "INTx loopback");
+	expect_fire(t, efd, "loopback DATA_NONE");
+	set_ok(t, irq_bool(t->d, INTX, TRIGGER, 1), "INTx loopback bool 1");
+	expect_fire(t, efd, "loopback bool 1");
+	set_ok(t, irq_bool(t->d, INTX, TRIGGER, 0), "INTx loopback bool 0");
+	expect_quiet(t, efd, "loopback bool 0");
+
+	set_ok(t, irq_none(t->d, INTX, MASK, 0, 1), "INTx MASK");
+	set_ok(t, irq_none(t->d, INTX, TRIGGER, 0, 1), "INTx loopback");
+	expect_fire(t, efd, "loopback while masked");
+
+	set_ok(t, irq_disable(t->d, INTX), "INTx disable");
+	set_fails(t, irq_none(t->d, INTX, TRIGGER, 0, 1), EINVAL,
+		  "INTx loopback while off");
+	set_fails(t, irq_bool(t->d, INTX, TRIGGER, 1), EINVAL,
+		  "INTx loopback bool while off");
+	expect_quiet(t, efd, "loopback while off");
+out:
+	irq_fresh(t);
+	fd_close(&efd);
+}
+
+/* ---- MSI (edu) ---- */
+
+/* Turn MSI on with one vector signalling @fd; bus master is needed. */
+static bool msi_on(struct test_ctx *t, int fd)
+{
+	if (cmd_update(t, PCI_COMMAND_MASTER, 0))
+		return false;
+	return !set_ok(t, irq_set_fds(t->d, MSI, TRIGGER, 0, 1, &fd),
+		       "MSI enable, one vector");
+}
+
+/* Raise @val on edu; @fd must see it and @other (if >= 0) must not. */
+static void msi_cycle(struct test_ctx *t, int fd, int other, __u32 val,
+		      const char *what)
+{
+	edu_raise(t, val);
+	expect_fire(t, fd, what);
+	edu_ack(t, val);
+	if (other >= 0)
+		expect_quiet(t, other, what);
+}
+
+/*
+ * MSI is edge triggered and not maskable: every raise is signalled.
+ * The trigger of the one vector can be changed and removed (fd -1) while
+ * MSI stays on; loopback signals the current trigger.
+ */
+static void test_msi(struct test_ctx *t)
+{
+	int a = -1, b = -1;
+	__u32 flags = 0;
+
+	if (!need(t, DEV_EDU))
+		return;
+	irq_fresh(t);
+	/* edu has one vector; MSI is never resizable */
+	check(t, irq_count(t, MSI, &flags) == 1, "MSI count is not 1");
+	check(t, flags == (VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE),
+	      "MSI flags 0x%x, expected EVENTFD|NORESIZE", flags);
+	a = efd_open(t);
+	b = efd_open(t);
+	if (a < 0 || b < 0 || !msi_on(t, a))
+		goto out;
+
+	msi_cycle(t, a, -1, 1, "first MSI");
+	msi_cycle(t, a, -1, 2, "second MSI (no masking)");
+
+	set_ok(t, irq_set_fds(t->d, MSI, TRIGGER, 0, 1, &b), "MSI A -> B");
+	msi_cycle(t, b, a, 4, "MSI after the swap to B");
+
+	/*
+	 * Without a trigger the vector's interrupt is released, which zeroes
+	 * the device's MSI message: edu is not raised here, its message
+	 * would be a write to address 0 (an IOMMU fault). Loopback is
+	 * accepted and signals nothing.
+	 */
+	set_ok(t, irq_set_fd(t->d, MSI, TRIGGER, -1), "MSI trigger fd -1");
+	set_ok(t, irq_none(t->d, MSI, TRIGGER, 0, 1), "MSI loopback, no fd");
+	expect_quiet(t, b, "loopback without trigger");
+
+	set_ok(t, irq_set_fd(t->d, MSI, TRIGGER, a), "MSI trigger -> A");
+	msi_cycle(t, a, b, 8, "MSI with A again");
+	set_ok(t, irq_none(t->d, MSI, TRIGGER, 0, 1), "MSI loopback");
+	expect_fire(t, a, "MSI loopback DATA_NONE");
+	set_ok(t, irq_bool(t->d, MSI, TRIGGER, 0), "MSI loopback bool 0");
+	expect_quiet(t, a, "MSI loopback bool 0");
+	set_ok(t, irq_bool(t->d, MSI, TRIGGER, 1), "MSI loopback bool 1");
+	expect_fire(t, a, "MSI loopback bool 1");
+
+	set_ok(t, irq_disable(t->d, MSI), "MSI disable");
+	set_fails(t, irq_disable(t->d, MSI), EINVAL, "MSI disable while off");
+	set_fails(t, irq_none(t->d, MSI, TRIGGER, 0, 1), EINVAL,
+		  "MSI loopback while off");
+	edu_raise(t, 32);
+	expect_quiet(t, a, "raise after MSI disable");
+	edu_ack(t, 32);
+out:
+	irq_fresh(t);
+	cmd_update(t, 0, PCI_COMMAND_MASTER);
+	fd_close(&a);
+	fd_close(&b);
+}
+
+/* MSI flags word through the config region (user view) and sysfs (device) */
+static __u16 msi_flags(struct test_ctx *t, int pos)
+{
+	__u32 v = 0;
+
+	check_ok(t, vfio_cfg_read(t->d, pos + PCI_MSI_FLAGS, 2, &v),
+		 "MSI flags read");
+	return v;
+}
+
+static void msi_flags_write(struct test_ctx *t, int pos, __u16 v)
+{
+	check_ok(t, vfio_cfg_write(t->d, pos + PCI_MSI_FLAGS, 2, v),
+		 "MSI flags write");
+}
+
+/*
+ * The user's view of the MSI flags: the enable bit is the user's own,
+ * not the kernel's. SET_IRQS turns MSI on in the device but the view keeps
+ * the bit clear until the user writes it; a write of it sticks only while
+ * SET_IRQS has MSI on, and then stays as written when SET_IRQS turns MSI
+ * off. The queue size written is clamped to the vectors enabled.
+ */
+static void test_msi_config_view(struct test_ctx *t)
+{
+	__u16 f, qsize_max = 7 << 4;
+	int pos, efd;
+
+	if (!need(t, DEV_EDU))
+		return;
+	irq_fresh(t);
+	pos = vfio_cfg_find_cap(t->d, PCI_CAP_ID_MSI);
+	if (check(t, pos > 0, "edu shows no MSI capability (%d)", pos))
+		return;
+	efd = efd_open(t);
+	if (efd < 0)
+		return;
+
+	f = msi_flags(t, pos);
+	check(t, !(f & (PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE)) &&
+	      !(f & PCI_MSI_FLAGS_QMASK),
+	      "MSI flags 0x%04x before enabling: expected enable 0, QSIZE 0, QMASK 0 (one vector)",
+	      f);
+	if (!msi_on(t, efd))
+		goto out;
+	check(t, phys_cfg16(t, pos + PCI_MSI_FLAGS) & PCI_MSI_FLAGS_ENABLE,
+	      "device's MSI enable is clear after SET_IRQS enabled MSI");
+	f = msi_flags(t, pos);
+	check(t, !(f & PCI_MSI_FLAGS_ENABLE),
+	      "user view 0x%04x has MSI enable set by SET_IRQS alone", f);
+
+	msi_flags_write(t, pos, f | PCI_MSI_FLAGS_ENABLE | qsize_max);
+	f = msi_flags(t, pos);
+	check(t, (f & PCI_MSI_FLAGS_ENABLE) && !(f & PCI_MSI_FLAGS_QSIZE),
+	      "MSI flags 0x%04x after writing enable + QSIZE 7: expected enable 1, QSIZE 0",
+	      f);
+	msi_cycle(t, efd, -1, 1, "MSI after the user wrote enable");
+
+	set_ok(t, irq_disable(t->d, MSI), "MSI disable");
+	check(t, !(phys_cfg16(t, pos + PCI_MSI_FLAGS) & PCI_MSI_FLAGS_ENABLE),
+	      "device's MSI enable is set after SET_IRQS disabled MSI");
+	f = msi_flags(t, pos);
+	check(t, f & PCI_MSI_FLAGS_ENABLE,
+	      "user view 0x%04x: enable no longer as the user wrote it", f);
+	msi_flags_write(t, pos, f & ~PCI_MSI_FLAGS_ENABLE);
+	msi_flags_write(t, pos, f | PCI_MSI_FLAGS_ENABLE);
+	f = msi_flags(t, pos);
+	check(t, !(f & PCI_MSI_FLAGS_ENABLE),
+	      "MSI flags 0x%04x: the user set enable with MSI off", f);
+	check(t, !(phys_cfg16(t, pos + PCI_MSI_FLAGS) & PCI_MSI_FLAGS_ENABLE),
+	      "a user write turned the device's MSI on");
+out:
+	irq_fresh(t);
+	cmd_update(t, 0, PCI_COMMAND_MASTER);
+	fd_close(&efd);
+}
+
+/* ---- MSI-X (e1000e) ---- */
+
+/* count of MSI-X vectors the capability in sysfs config announces */
+static int msix_cap_count(struct test_ctx *t)
+{
+	int pos = vfio_cfg_find_cap(t->d, PCI_CAP_ID_MSIX);
+
+	if (check(t, pos > 0, "no MSI-X capability in config space"))
+		return -1;
+	return (phys_cfg16(t, pos + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_QSIZE) + 1;
+}
+
+/*
+ * GET_IRQ_INFO of MSI-X: the table size, EVENTFD, and NORESIZE unless
+ * the platform's MSI domain can add vectors to enabled MSI-X (x86 with
+ * the vIOMMU's interrupt remapping can: no NORESIZE on this rig).
+ */
+static void test_msix_info(struct test_ctx *t)
+{
+	__u32 flags = 0;
+	bool noresize;
+	int n;
+
+	if (!need(t, DEV_E1000E))
+		return;
+	n = irq_count(t, MSIX, &flags);
+	check(t, n == msix_cap_count(t) && n == E1000E_NR_CAUSES,
+	      "MSI-X count %d, capability says %d, e1000e has %d", n,
+	      msix_cap_count(t), E1000E_NR_CAUSES);
+	noresize = flags & VFIO_IRQ_INFO_NORESIZE;
+	ktap_diag("%s: MSI-X flags 0x%x (%s)", t->name, flags,
+		  noresize ? "NORESIZE" : "resizable");
+	check(t, flags == VFIO_IRQ_INFO_EVENTFD,
+	      "MSI-X flags 0x%x, expected EVENTFD alone (dynamic MSI-X)",
+	      flags);
+}
+
+static void fds_open(struct test_ctx *t, int *fds, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		fds[i] = efd_open(t);
+}
+
+static void fds_close(int *fds, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		fd_close(&fds[i]);
+}
+
+/* Raise vector @vec: @fds[@vec] fires, the other @n - 1 stay quiet. */
+static void msix_cycle(struct test_ctx *t, const int *fds, int n, int vec)
+{
+	char what[64];
+	int i;
+
+	snprintf(what, sizeof(what), "MSI-X vector %d", vec);
+	e1000e_raise(t, vec);
+	expect_fire(t, fds[vec], what);
+	for (i = 0; i < n; i++)
+		if (i != vec && fds[i] >= 0)
+			check(t, efd_wait(fds[i], 0) == 0,
+			      "%s also signalled vector %d", what, i);
+}
+
+static bool msix_on(struct test_ctx *t, const int *fds, int n)
+{
+	if (cmd_update(t, PCI_COMMAND_MASTER, 0))
+		return false;
+	if (set_ok(t, irq_set_fds(t->d, MSIX, TRIGGER, 0, n, fds),
+		   "MSI-X enable"))
+		return false;
+	e1000e_setup(t);
+	return true;
+}
+
+/*
+ * All vectors on, each raised by e1000e on its own; then one vector's
+ * trigger removed and replaced at run time, and loopback on a range.
+ */
+static void test_msix_vectors(struct test_ctx *t)
+{
+	int fds[E1000E_NR_CAUSES], x = -1, i;
+	const __u8 vals[2] = { 0, 1 };
+
+	if (!need(t, DEV_E1000E))
+		return;
+	irq_fresh(t);
+	fds_open(t, fds, E1000E_NR_CAUSES);
+	x = efd_open(t);
+	if (t->fails || !msix_on(t, fds, E1000E_NR_CAUSES))
+		goto out;
+	for (i = 0; i < E1000E_NR_CAUSES; i++)
+		msix_cycle(t, fds, E1000E_NR_CAUSES, i);
+	/* past the table, and MSI next to MSI-X: EINVAL */
+	set_fails(t, irq_set_fds(t->d, MSIX, TRIGGER, 0, E1000E_NR_CAUSES + 1,
+				 fds), EINVAL, "MSI-X count past the table");
+	set_fails(t, irq_set_fd(t->d, MSI, TRIGGER, x), EINVAL,
+		  "MSI enable while MSI-X is on");
+
+	set_ok(t, irq_set_fds(t->d, MSIX, TRIGGER, 1, 1, (int[]){ -1 }),
+	       "MSI-X vector 1 fd -1");
+	e1000e_raise(t, 1);
+	expect_quiet(t, fds[1], "vector 1 after its trigger was removed");
+	e1000e_clear_pending(t);
+	msix_cycle(t, fds, E1000E_NR_CAUSES, 0);
+	set_ok(t, irq_set_fds(t->d, MSIX, TRIGGER, 1, 1, &x),
+	       "MSI-X vector 1 new fd");
+	e1000e_raise(t, 1);
+	expect_fire(t, x, "vector 1 with its new trigger");
+	expect_quiet(t, fds[1], "vector 1's old trigger");
+
+	set_ok(t, irq_none(t->d, MSIX, TRIGGER, 2, 2), "MSI-X loopback 2-3");
+	expect_fire(t, fds[2], "loopback vector 2");
+	expect_fire(t, fds[3], "loopback vector 3");
+	check(t, efd_wait(fds[4], 0) == 0, "loopback 2-3 signalled vector 4");
+	set_ok(t, irq_bools(t->d, MSIX, TRIGGER, 0, 2, vals),
+	       "MSI-X loopback bools {0, 1}");
+	expect_fire(t, x, "loopback bool 1 on vector 1");
+	expect_quiet(t, fds[0], "loopback bool 0 on vector 0");
+
+	set_ok(t, irq_disable(t->d, MSIX), "MSI-X disable");
+	set_fails(t, irq_disable(t->d, MSIX), EINVAL,
+		  "MSI-X disable while off");
+out:
+	irq_fresh(t);
+	cmd_update(t, 0, PCI_COMMAND_MASTER);
+	fds_close(fds, E1000E_NR_CAUSES);
+	fd_close(&x);
+}
+
+/*
+ * Enabling fewer vectors than the table has, then adding one beyond them:
+ * with dynamic MSI-X (no NORESIZE) the kernel allocates it and it works;
+ * with NORESIZE the vector has no interrupt and the call fails EINVAL.
+ */
+static void test_msix_dynamic(struct test_ctx *t)
+{
+	int fds[E1000E_NR_CAUSES] = { -1, -1, -1, -1, -1 };
+	__u32 flags = 0;
+	int ret;
+
+	if (!need(t, DEV_E1000E))
+		return;
+	irq_fresh(t);
+	irq_count(t, MSIX, &flags);
+	fds_open(t, fds, E1000E_NR_CAUSES);
+	if (t->fails || !msix_on(t, fds, 2))
+		goto out;
+	msix_cycle(t, fds, 2, 1);
+
+	ret = irq_set_fds(t->d, MSIX, TRIGGER, 3, 1, &fds[3]);
+	if (flags & VFIO_IRQ_INFO_NORESIZE) {
+		set_fails(t, ret, EINVAL, "MSI-X vector 3 beyond the 2 enabled");
+		goto out;
+	}
+	if (set_ok(t, ret, "MSI-X vector 3 beyond the 2 enabled"))
+		goto out;
+	msix_cycle(t, fds, E1000E_NR_CAUSES, 3);
+	msix_cycle(t, fds, E1000E_NR_CAUSES, 0);
+	/* a vector never enabled gets no trigger: nothing is signalled */
+	e1000e_raise(t, 2);
+	expect_quiet(t, fds[2], "vector 2, never enabled");
+out:
+	irq_fresh(t);
+	cmd_update(t, 0, PCI_COMMAND_MASTER);
+	fds_close(fds, E1000E_NR_CAUSES);
+}
+
+/* ---- ERR and REQ ---- */
+
+/*
+ * The single-eventfd indexes: set, swap and clear the trigger; loopback
+ * needs a trigger with DATA_NONE (EINVAL without) but not with DATA_BOOL;
+ * DATA_NONE count 0 clears; fds below -1 and an eventfd count of 0 are
+ * EINVAL; MASK and UNMASK do not exist (ENOTTY).
+ */
+static void single_index(struct test_ctx *t, __u32 index, const char *name)
+{
+	int a, b = -1;
+
+	a = efd_open(t);
+	b = efd_open(t);
+	if (a < 0 || b < 0)
+		goto out;
+	set_fails(t, irq_none(t->d, index, TRIGGER, 0, 1), EINVAL, name);
+	if (set_ok(t, irq_set_fd(t->d, index, TRIGGER, a), name))
+		goto out;
+	set_ok(t, irq_none(t->d, index, TRIGGER, 0, 1), name);
+	expect_fire(t, a, name);
+	set_ok(t, irq_bool(t->d, index, TRIGGER, 1), name);
+	expect_fire(t, a, name);
+	set_ok(t, irq_bool(t->d, index, TRIGGER, 0), name);
+	expect_quiet(t, a, name);
+
+	set_ok(t, irq_set_fd(t->d, index, TRIGGER, b), name);
+	set_ok(t, irq_none(t->d, index, TRIGGER, 0, 1), name);
+	expect_fire(t, b, name);
+	expect_quiet(t, a, name);
+
+	set_ok(t, irq_set_fd(t->d, index, TRIGGER, -1), name);
+	set_fails(t, irq_none(t->d, index, TRIGGER, 0, 1), EINVAL, name);
+	set_ok(t, irq_bool(t->d, index, TRIGGER, 1), name);
+	expect_quiet(t, b, name);
+
+	set_ok(t, irq_set_fd(t->d, index, TRIGGER, a), name);
+	set_ok(t, irq_none(t->d, index, TRIGGER, 0, 0), name);
+	set_fails(t, irq_none(t->d, index, TRIGGER, 0, 1), EINVAL, name);
+	expect_quiet(t, a, name);
+
+	set_fails(t, irq_set_fd(t->d, index, TRIGGER, -2), EINVAL, name);
+	set_fails(t, irq_set_fds(t->d, index, TRIGGER, 0, 0, NULL), EINVAL,
+		  name);
+	set_fails(t, irq_bools(t->d, index, TRIGGER, 0, 0, NULL), EINVAL,
+		  name);
+	set_fails(t, irq_none(t->d, index, MASK, 0, 1), ENOTTY, name);
+	set_fails(t, irq_none(t->d, index, UNMASK, 0, 1), ENOTTY, name);
+out:
+	irq_disable(t->d, index);
+	fd_close(&a);
+	fd_close(&b);
+}
+
+/* ERR exists on PCI Express devices only; REQ on every device. */
+static void test_err_req(struct test_ctx *t)
+{
+	struct vfio_irq_info ii;
+	bool pcie;
+	__u32 flags = 0;
+	int pos;
+
+	pos = vfio_cfg_find_cap(t->d, PCI_CAP_ID_EXP);
+	if (check(t, pos >= 0, "config read failed"))
+		return;
+	pcie = pos > 0;
+	if (pcie) {
+		check(t, irq_count(t, ERR, &flags) == 1 &&
+		      flags == (VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE),
+		      "ERR: count not 1 or flags 0x%x not EVENTFD|NORESIZE",
+		      flags);
+		single_index(t, ERR, "ERR");
+	} else {
+		/* a conventional PCI device: ERR refused outright */
+		set_fails(t, vfio_irq_info(t->d, ERR, &ii), EINVAL,
+			  "GET_IRQ_INFO(ERR) on PCI");
+		set_fails(t, irq_set_fd(t->d, ERR, TRIGGER, -1), EINVAL,
+			  "ERR trigger on PCI");
+	}
+	check(t, irq_count(t, REQ, &flags) == 1 &&
+	      flags == (VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE),
+	      "REQ: count not 1 or flags 0x%x not EVENTFD|NORESIZE", flags);
+	single_index(t, REQ, "REQ");
+}
+
+/* ---- validation sweep (edu) ---- */
+
+enum sweep_state { ST_OFF, ST_INTX, ST_MSI };
+enum sweep_fd { FD_EVENTFD, FD_CLOSED, FD_NOT_EVENTFD };
+
+struct bad_case {
+	const char *what;
+	enum sweep_state state;	/* what is on when the call is made */
+	__u32 index, flags, start, count;
+	int argsz_adj;		/* added to the argsz the data needs */
+	enum sweep_fd fd;	/* what the data's fds are */
+	int want;		/* upstream's errno */
+};
+
+#define TRIG_NONE	(TRIGGER | DATA_NONE)
+#define TRIG_EFD	(TRIGGER | DATA_EVENTFD)
+
+static const struct bad_case bad_cases[] = {
+	/* the header, checked before the index's handler is looked up */
+	{ "index VFIO_PCI_NUM_IRQS", ST_OFF, VFIO_PCI_NUM_IRQS, TRIG_NONE,
+	  0, 1, 0, FD_EVENTFD, EINVAL },
+	{ "index ~0", ST_OFF, ~0u, TRIG_NONE, 0, 1, 0, FD_EVENTFD, EINVAL },
+	{ "start 1 + count U32_MAX overflows", ST_OFF, INTX, TRIG_NONE,
+	  1, ~0u, 0, FD_EVENTFD, EINVAL },
+	{ "count U32_MAX", ST_OFF, INTX, TRIG_NONE, 0, ~0u, 0, FD_EVENTFD,
+	  EINVAL },
+	{ "count 2 on INTx's one line", ST_OFF, INTX, TRIG_EFD, 0, 2, 0,
+	  FD_EVENTFD, EINVAL },
+	{ "start 1 on INTx's one line", ST_OFF, INTX, TRIG_EFD, 1, 1, 0,
+	  FD_EVENTFD, EINVAL },
+	{ "count 2 on edu's one MSI vector", ST_OFF, MSI, TRIG_EFD, 0, 2, 0,
+	  FD_EVENTFD, EINVAL },
+	{ "MSI-X on a device without MSI-X", ST_OFF, MSIX, TRIG_EFD, 0, 1,
+	  0, FD_EVENTFD, EINVAL },
+	{ "ERR on a conventional PCI device", ST_OFF, ERR, TRIG_EFD, 0, 1,
+	  0, FD_EVENTFD, EINVAL },
+	{ "unknown flag bit 6", ST_INTX, INTX, TRIG_NONE | (1u << 6), 0, 1,
+	  0, FD_EVENTFD, EINVAL },
+	{ "unknown flag bit 31", ST_INTX, INTX, TRIG_NONE | (1u << 31), 0, 1,
+	  0, FD_EVENTFD, EINVAL },
+	{ "no data type", ST_INTX, INTX, TRIGGER, 0, 1, 0, FD_EVENTFD,
+	  EINVAL },
+	{ "DATA_NONE | DATA_BOOL", ST_INTX, INTX,
+	  TRIGGER | DATA_NONE | DATA_BOOL, 0, 1, 0, FD_EVENTFD, EINVAL },
+	{ "DATA_BOOL | DATA_EVENTFD", ST_INTX, INTX,
+	  TRIGGER | DATA_BOOL | DATA_EVENTFD, 0, 1, 0, FD_EVENTFD, EINVAL },
+	{ "argsz one byte short of the eventfd", ST_OFF, INTX, TRIG_EFD,
+	  0, 1, -1, FD_EVENTFD, EINVAL },
+	{ "argsz one byte short of the bool", ST_INTX, INTX,
+	  TRIGGER | DATA_BOOL, 0, 1, -1, FD_EVENTFD, EINVAL },
+	{ "argsz one byte short of the header", ST_INTX, INTX, TRIG_NONE,
+	  0, 1, -1, FD_EVENTFD, EINVAL },
+	{ "argsz 0", ST_INTX, INTX, TRIG_NONE, 0, 1,
+	  -(int)sizeof(struct vfio_irq_set), FD_EVENTFD, EINVAL },
+	/* actions: none, or two, has no handler */
+	{ "no action", ST_INTX, INTX, DATA_NONE, 0, 1, 0, FD_EVENTFD,
+	  ENOTTY },
+	{ "TRIGGER | MASK", ST_INTX, INTX, TRIG_NONE | MASK, 0, 1, 0,
+	  FD_EVENTFD, ENOTTY },
+	{ "MASK | UNMASK", ST_INTX, INTX, MASK | UNMASK | DATA_NONE, 0, 1, 0,
+	  FD_EVENTFD, ENOTTY },
+	{ "INTx MASK eventfd", ST_INTX, INTX, MASK | DATA_EVENTFD, 0, 1, 0,
+	  FD_EVENTFD, ENOTTY },
+	{ "MSI MASK", ST_MSI, MSI, MASK | DATA_NONE, 0, 1, 0, FD_EVENTFD,
+	  ENOTTY },
+	{ "MSI UNMASK", ST_MSI, MSI, UNMASK | DATA_NONE, 0, 1, 0, FD_EVENTFD,
+	  ENOTTY },
+	{ "MSI MASK while off", ST_OFF, MSI, MASK | DATA_NONE, 0, 1, 0,
+	  FD_EVENTFD, ENOTTY },
+	{ "REQ UNMASK", ST_OFF, REQ, UNMASK | DATA_NONE, 0, 1, 0, FD_EVENTFD,
+	  ENOTTY },
+	/* fds */
+	{ "INTx trigger: closed fd", ST_OFF, INTX, TRIG_EFD, 0, 1, 0,
+	  FD_CLOSED, EBADF },
+	{ "INTx trigger: /dev/null", ST_OFF, INTX, TRIG_EFD, 0, 1, 0,
+	  FD_NOT_EVENTFD, EINVAL },
+	{ "INTx trigger swap: closed fd", ST_INTX, INTX, TRIG_EFD, 0, 1, 0,
+	  FD_CLOSED, EBADF },
+	{ "INTx unmask eventfd: closed fd", ST_INTX, INTX,
+	  UNMASK | DATA_EVENTFD, 0, 1, 0, FD_CLOSED, EBADF },
+	{ "INTx unmask eventfd: /dev/null", ST_INTX, INTX,
+	  UNMASK | DATA_EVENTFD, 0, 1, 0, FD_NOT_EVENTFD, EINVAL },
+	{ "MSI enable: closed fd", ST_OFF, MSI, TRIG_EFD, 0, 1, 0, FD_CLOSED,
+	  EBADF },
+	{ "MSI enable: /dev/null", ST_OFF, MSI, TRIG_EFD, 0, 1, 0,
+	  FD_NOT_EVENTFD, EINVAL },
+	{ "MSI trigger: /dev/null", ST_MSI, MSI, TRIG_EFD, 0, 1, 0,
+	  FD_NOT_EVENTFD, EINVAL },
+	{ "REQ trigger: closed fd", ST_OFF, REQ, TRIG_EFD, 0, 1, 0,
+	  FD_CLOSED, EBADF },
+	{ "REQ trigger: /dev/null", ST_OFF, REQ, TRIG_EFD, 0, 1, 0,
+	  FD_NOT_EVENTFD, EINVAL },
+	/* state: one of INTx, MSI, MSI-X at a time */
+	{ "MSI enable while INTx is on", ST_INTX, MSI, TRIG_EFD, 0, 1, 0,
+	  FD_EVENTFD, EINVAL },
+	{ "INTx enable while MSI is on", ST_MSI, INTX, TRIG_EFD, 0, 1, 0,
+	  FD_EVENTFD, EINVAL },
+	{ "INTx UNMASK while off", ST_OFF, INTX, UNMASK | DATA_NONE, 0, 1, 0,
+	  FD_EVENTFD, EINVAL },
+	{ "INTx MASK while off", ST_OFF, INTX, MASK | DATA_NONE, 0, 1, 0,
+	  FD_EVENTFD, EINVAL },
+	{ "INTx unmask eventfd while off", ST_OFF, INTX,
+	  UNMASK | DATA_EVENTFD, 0, 1, 0, FD_EVENTFD, EINVAL },
+	{ "MSI loopback while INTx is on", ST_INTX, MSI, TRIG_NONE, 0, 1, 0,
+	  FD_EVENTFD, EINVAL },
+};
+
+/* A file descriptor number for @kind, -1 if it could not be made. */
+static int sweep_fd(struct test_ctx *t, enum sweep_fd kind)
+{
+	int fd;
+
+	switch (kind) {
+	case FD_CLOSED:
+		fd = efd_open(t);
+		fd_close(&(int){ fd });
+		return fd;
+	case FD_NOT_EVENTFD:
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		check(t, fd >= 0, "open /dev/null: %s", strerror(errno));
+		return fd;
+	default:
+		return efd_open(t);
+	}
+}
+
+/* Put the device in @state, with @efd as the trigger of what is on. */
+static bool sweep_enter(struct test_ctx *t, enum sweep_state state, int efd)
+{
+	irq_fresh(t);
+	if (state == ST_INTX)
+		return intx_on(t, efd);
+	if (state == ST_MSI)
+		return msi_on(t, efd);
+	return true;
+}
+
+/*
+ * A new trigger for an MSI or MSI-X vector that has one releases the old
+ * one first, so the vector is left with none when the new fd is refused.
+ */
+static bool sweep_drops(const struct bad_case *c)
+{
+	return c->state == ST_MSI && c->index == MSI &&
+	       c->flags == TRIG_EFD;
+}
+
+/*
+ * Nothing may be on after a call refused with everything off: the
+ * device's MSI enable is clear, and MSI can be turned on, which it could
+ * not with INTx or MSI-X on.
+ */
+static void sweep_all_off(struct test_ctx *t, const struct bad_case *c,
+			  int efd)
+{
+	int pos = vfio_cfg_find_cap(t->d, PCI_CAP_ID_MSI);
+
+	if (pos > 0)
+		check(t, !(phys_cfg16(t, pos + PCI_MSI_FLAGS) &
+			   PCI_MSI_FLAGS_ENABLE),
+		      "%s: a refused call turned the device's MSI on",
+		      c->what);
+	check(t, !irq_set_fd(t->d, MSI, TRIGGER, efd),
+	      "%s: MSI cannot be enabled after the refused call", c->what);
+	irq_disable(t->d, MSI);
+}
+
+/*
+ * After a refused call, the state must be as before: what was on still
+ * signals @efd on loopback, and what was off is still off. Where upstream
+ * drops the old trigger, what was on is still on with no trigger.
+ */
+static void sweep_state_kept(struct test_ctx *t, const struct bad_case *c,
+			     int efd)
+{
+	__u32 on = c->state == ST_INTX ? INTX : MSI;
+
+	if (c->state == ST_OFF) {
+		sweep_all_off(t, c, efd);
+		return;
+	}
+	efd_drain(efd);
+	check(t, !irq_none(t->d, on, TRIGGER, 0, 1) &&
+	      (efd_wait(efd, 0) > 0) != sweep_drops(c),
+	      "%s: loopback %s after the refused call", c->what,
+	      sweep_drops(c) ? "still signals the old trigger" : "no longer signals");
+}
+
+static void sweep_one(struct test_ctx *t, const struct bad_case *c)
+{
+	int efd, fd = -1, ret, err;
+	struct irq_arg a;
+	__u32 i;
+
+	efd = efd_open(t);
+	if (efd < 0 || !sweep_enter(t, c->state, efd))
+		goto out;
+	fd = sweep_fd(t, c->fd);
+	irq_arg_init(&a, c->index, c->flags, c->start, c->count);
+	a.hdr.argsz += c->argsz_adj;
+	for (i = 0; i < IRQ_SET_MAX; i++) {
+		a.fds[i] = fd;
+		if (c->flags & DATA_BOOL)
+			a.bools[i] = 1;
+	}
+	ret = irq_ioctl(t->d, &a);
+	err = errno;
+	check_errno(t, ret, err, c->want, "%s", c->what);
+	sweep_state_kept(t, c, efd);
+out:
+	if (c->fd == FD_NOT_EVENTFD)
+		fd_close(&fd);
+	fd_close(&efd);
+}
+
+/*
+ * Every malformed or out-of-place SET_IRQS gets upstream's errno and
+ * changes nothing; afterwards INTx and MSI still deliver interrupts.
+ */
+static void test_bad_set_irqs(struct test_ctx *t)
+{
+	int efd, ret;
+	size_t i;
+
+	if (!need(t, DEV_EDU))
+		return;
+	for (i = 0; i < ARRAY_SIZE(bad_cases); i++)
+		sweep_one(t, &bad_cases[i]);
+	ret = ioctl(t->d->device_fd, VFIO_DEVICE_SET_IRQS, NULL);
+	check_errno(t, ret, errno, EFAULT, "SET_IRQS with a NULL argument");
+
+	irq_fresh(t);
+	efd = efd_open(t);
+	if (efd < 0)
+		return;
+	if (intx_on(t, efd))
+		intx_cycle(t, efd, 1, "INTx after the sweep");
+	irq_fresh(t);
+	if (msi_on(t, efd))
+		msi_cycle(t, efd, -1, 2, "MSI after the sweep");
+	irq_fresh(t);
+	cmd_update(t, 0, PCI_COMMAND_MASTER);
+	fd_close(&efd);
+}
+
+/* ---- DMA (edu) ---- */
+
+/*
+ * One transfer of edu's DMA engine between @src and @dst (device
+ * addresses), with an interrupt at the end: the MSI must come, the status
+ * must say DMA, and the engine must be idle again.
+ */
+static void edu_dma(struct test_ctx *t, __u32 src, __u32 dst, __u32 dir,
+		    int efd, const char *what)
+{
+	__u32 status;
+
+	bar0_write(t, EDU_REG_DMA_SRC, src);
+	bar0_write(t, EDU_REG_DMA_DST, dst);
+	bar0_write(t, EDU_REG_DMA_COUNT, EDU_DMA_XFER);
+	bar0_write(t, EDU_REG_DMA_CMD, EDU_DMA_START | EDU_DMA_IRQ | dir);
+	if (expect_fire(t, efd, what))
+		return;
+	status = bar0_read(t, EDU_REG_IRQ_STATUS);
+	check(t, status & EDU_DMA_IRQ_VALUE,
+	      "%s: interrupt status 0x%x lacks the DMA bit", what, status);
+	edu_ack(t, status);
+	check(t, !(bar0_read(t, EDU_REG_DMA_CMD) & EDU_DMA_START),
+	      "%s: DMA engine still running after its interrupt", what);
+}
+
+static void dma_compare(struct test_ctx *t, const __u8 *want,
+			const __u8 *got, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (want[i] != got[i])
+			break;
+	check(t, i == len, "DMA copy differs at byte %zu: 0x%02x, expected 0x%02x",
+	      i, i < len ? got[i] : 0, i < len ? want[i] : 0);
+}
+
+/*
+ * Map two pages at DMA_IOVA (type1 on the group path, the IOAS on the
+ * cdev path), have edu copy the first page into its buffer and back into
+ * the second page, each transfer ending with an MSI; compare the copy.
+ */
+static void test_dma(struct test_ctx *t)
+{
+	const __u32 half = EDU_DMA_BUF_SIZE;
+	__u8 *buf;
+	int efd = -1, ret;
+	size_t i;
+
+	if (!need(t, DEV_EDU))
+		return;
+	irq_fresh(t);
+	buf = vfio_dma_buf_alloc(DMA_LEN);
+	if (check(t, buf, "allocating %d bytes", DMA_LEN))
+		return;
+	for (i = 0; i < half; i++)
+		buf[i] = (__u8)(i * 7 + 3 + t->d->mode);
+	ret = vfio_dma_map(t->d, buf, DMA_LEN, DMA_IOVA);
+	if (check_ok(t, ret, "mapping %d bytes at IOVA 0x%llx", DMA_LEN,
+		     DMA_IOVA))
+		goto out;
+	efd = efd_open(t);
+	if (efd >= 0 && msi_on(t, efd)) {
+		edu_dma(t, DMA_IOVA, EDU_DMA_BUF, 0, efd, "DMA RAM -> edu");
+		edu_dma(t, EDU_DMA_BUF, DMA_IOVA + half, EDU_DMA_TO_RAM, efd,
+			"DMA edu -> RAM");
+		dma_compare(t, buf, buf + half, EDU_DMA_XFER);
+		check(t, !buf[half + EDU_DMA_XFER],
+		      "DMA wrote past the %d bytes asked", EDU_DMA_XFER);
+	}
+	irq_fresh(t);
+	cmd_update(t, 0, PCI_COMMAND_MASTER);
+	check_ok(t, vfio_dma_unmap(t->d, DMA_IOVA, DMA_LEN),
+		 "unmapping IOVA 0x%llx", DMA_IOVA);
+out:
+	fd_close(&efd);
+	vfio_dma_buf_free(buf, DMA_LEN);
+}
+
+/* ---- stress (edu) ---- */
+
+struct stress {
+	struct vfio_dev *d;
+	atomic_bool stop;
+	atomic_int bad;
+	atomic_long ops;
+	atomic_long signals;
+	bool can_reset;
+	int trig[2], unmask_fd, msi_fd;
+	char first[192];
+};
+
+static void stress_bad(struct stress *s, const char *what, int err)
+{
+	if (atomic_fetch_add(&s->bad, 1) == 0)
+		snprintf(s->first, sizeof(s->first), "%s: %s (errno %d)",
+			 what, strerror(err), err);
+}
+
+/* A racing SET_IRQS may find the other index on (EINVAL): nothing else. */
+static void stress_irq(struct stress *s, int ret, const char *what)
+{
+	atomic_fetch_add(&s->ops, 1);
+	if (ret && ret != -EINVAL)
+		stress_bad(s, what, -ret);
+}
+
+static void *stress_intx(void *arg)
+{
+	struct stress *s = arg;
+	unsigned int i = 0;
+	int ret;
+
+	while (!atomic_load(&s->stop)) {
+		stress_irq(s, irq_set_fd(s->d, INTX, TRIGGER, s->trig[i & 1]),
+			   "INTx trigger");
+		/* EBUSY: the unmask eventfd is still registered */
+		ret = irq_set_fd(s->d, INTX, UNMASK, s->unmask_fd);
+		stress_irq(s, ret == -EBUSY ? 0 : ret, "INTx unmask eventfd");
+		stress_irq(s, irq_none(s->d, INTX, UNMASK, 0, 1),
+			   "INTx UNMASK");
+		if (++i % 4 == 0)
+			stress_irq(s, irq_disable(s->d, INTX), "INTx disable");
+	}
+	return NULL;
+}
+
+static void *stress_msi(void *arg)
+{
+	struct stress *s = arg;
+
+	while (!atomic_load(&s->stop)) {
+		stress_irq(s, irq_set_fds(s->d, MSI, TRIGGER, 0, 1, &s->msi_fd),
+			   "MSI enable");
+		usleep(1000);
+		stress_irq(s, irq_disable(s->d, MSI), "MSI disable");
+	}
+	return NULL;
+}
+
+/* INTx-disable toggled through config space, bus master kept on */
+static void *stress_cmd(void *arg)
+{
+	struct stress *s = arg;
+	unsigned int i = 0;
+	__u32 cmd;
+	int ret;
+
+	while (!atomic_load(&s->stop)) {
+		ret = vfio_cfg_read(s->d, PCI_COMMAND, 2, &cmd);
+		if (!ret) {
+			cmd |= PCI_COMMAND_MASTER;
+			cmd ^= (i++ & 1) ? 0 : PCI_COMMAND_INTX_DISABLE;
+			ret = vfio_cfg_write(s->d, PCI_COMMAND, 2, cmd);
+		}
+		if (ret)
+			stress_bad(s, "command register", -ret);
+		usleep(500);
+	}
+	return NULL;
+}
+
+/* Count what @fd received since the last call. */
+static void stress_drain(struct stress *s, int fd)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) == sizeof(v))
+		atomic_fetch_add(&s->signals, (long)v);
+}
+
+/* the unmask eventfd written, and the triggers drained */
+static void *stress_kick(void *arg)
+{
+	struct stress *s = arg;
+
+	while (!atomic_load(&s->stop)) {
+		efd_kick(s->unmask_fd);
+		stress_drain(s, s->trig[0]);
+		stress_drain(s, s->trig[1]);
+		stress_drain(s, s->msi_fd);
+		usleep(200);
+	}
+	return NULL;
+}
+
+/* VFIO_DEVICE_RESET: 0, or EAGAIN when the device lock is busy */
+static void *stress_reset(void *arg)
+{
+	struct stress *s = arg;
+
+	while (s->can_reset && !atomic_load(&s->stop)) {
+		if (ioctl(s->d->device_fd, VFIO_DEVICE_RESET) &&
+		    errno != EAGAIN)
+			stress_bad(s, "VFIO_DEVICE_RESET", errno);
+		usleep(50 * 1000);
+	}
+	return NULL;
+}
+
+static void *stress_raise(void *arg)
+{
+	struct stress *s = arg;
+	int ret;
+
+	while (!atomic_load(&s->stop)) {
+		ret = vfio_bar_write32(s->d, 0, EDU_REG_IRQ_RAISE, 1);
+		if (!ret)
+			ret = vfio_bar_write32(s->d, 0, EDU_REG_IRQ_ACK, 1);
+		if (ret)
+			stress_bad(s, "edu raise/ack", -ret);
+		usleep(100);
+	}
+	return NULL;
+}
+
+static void stress_watchdog(int sig)
+{
+	static const char msg[] = "Bail out! stress test hung\n";
+
+	(void)sig;
+	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+static bool stress_open_fds(struct test_ctx *t, struct stress *s)
+{
+	s->trig[0] = efd_open(t);
+	s->trig[1] = efd_open(t);
+	s->unmask_fd = efd_open(t);
+	s->msi_fd = efd_open(t);
+	return !t->fails;
+}
+
+static void stress_close_fds(struct stress *s)
+{
+	fd_close(&s->trig[0]);
+	fd_close(&s->trig[1]);
+	fd_close(&s->unmask_fd);
+	fd_close(&s->msi_fd);
+}
+
+static void stress_run(struct test_ctx *t, struct stress *s)
+{
+	void *(*const fns[])(void *) = {
+		stress_intx, stress_msi, stress_cmd, stress_kick,
+		stress_reset, stress_raise,
+	};
+	pthread_t th[ARRAY_SIZE(fns)];
+	size_t i, n = 0;
+
+	signal(SIGALRM, stress_watchdog);
+	alarm(STRESS_WATCHDOG);
+	for (i = 0; i < ARRAY_SIZE(fns); i++) {
+		if (check(t, !pthread_create(&th[n], NULL, fns[i], s),
+			  "pthread_create"))
+			break;
+		n++;
+	}
+	sleep(STRESS_SECONDS);
+	atomic_store(&s->stop, true);
+	for (i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+}
+
+/*
+ * Threads race INTx trigger swaps, unmask eventfd registration and
+ * writes, MSI enable/disable, INTx-disable writes and device resets while
+ * edu keeps raising interrupts. Pass: no unexpected errno, no hang, and
+ * afterwards INTx and MSI each deliver a clean interrupt.
+ */
+static void test_stress(struct test_ctx *t)
+{
+	struct vfio_device_info info;
+	struct stress s = { .d = t->d };
+	int efd;
+
+	if (!need(t, DEV_EDU))
+		return;
+	irq_fresh(t);
+	if (!check_ok(t, vfio_device_info(t->d, &info), "GET_INFO"))
+		s.can_reset = info.flags & VFIO_DEVICE_FLAGS_RESET;
+	if (!s.can_reset)
+		ktap_diag("%s: no VFIO_DEVICE_FLAGS_RESET, no resets", t->name);
+	if (stress_open_fds(t, &s))
+		stress_run(t, &s);
+	ktap_diag("%s: %ld SET_IRQS calls, %ld interrupts signalled", t->name,
+		  atomic_load(&s.ops), atomic_load(&s.signals));
+	check(t, !atomic_load(&s.bad), "%d unexpected results, first: %s",
+	      atomic_load(&s.bad), s.first);
+	stress_close_fds(&s);
+
+	irq_fresh(t);
+	efd = efd_open(t);
+	if (efd >= 0 && intx_on(t, efd))
+		intx_cycle(t, efd, 1, "INTx after the stress");
+	irq_fresh(t);
+	if (efd >= 0 && msi_on(t, efd))
+		msi_cycle(t, efd, -1, 2, "MSI after the stress");
+	irq_fresh(t);
+	cmd_update(t, 0, PCI_COMMAND_MASTER);
+	fd_close(&efd);
+}
+
+static const struct test tests[] = {
+	{ "intx_trigger", test_intx_trigger },
+	{ "intx_retrigger", test_intx_retrigger },
+	{ "intx_mask", test_intx_mask },
+	{ "intx_unmask_eventfd", test_intx_unmask_eventfd },
+	{ "intx_disable_bit", test_intx_disable_bit },
+	{ "intx_loopback", test_intx_loopback },
+	{ "msi", test_msi },
+	{ "msi_config_view", test_msi_config_view },
+	{ "msix_info", test_msix_info },
+	{ "msix_vectors", test_msix_vectors },
+	{ "msix_dynamic", test_msix_dynamic },
+	{ "err_req", test_err_req },
+	{ "bad_set_irqs", test_bad_set_irqs },
+	{ "dma", test_dma },
+	{ "stress", test_stress },
+};
+
+int main(int argc, char **argv)
+{
+	return vfio_test_main(argc, argv, tests, ARRAY_SIZE(tests),
+			      probe_device);
+}
