@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench: boot our driver (flavor vm) and the base tree's (flavor
-# upstream) with the same device set, bind edu and ivshmem to vfio-pci in
-# each, run vfio_pci_bench there and print one table, ours beside upstream.
+# upstream) with the same device set, bind edu, ivshmem and e1000e to
+# vfio-pci in each, run vfio_pci_bench there and print one table, ours
+# beside upstream.
 #
 # A benchmark, not a test: it fails only when a guest run fails, never on
 # a figure. Figures our driver cannot produce yet show as "n/a (reason)".
@@ -10,7 +11,7 @@
 # each figure's best round, so that a burst of load on the host during one
 # boot does not pass for a difference between the drivers.
 #
-# BENCH_ARGS passes options to vfio_pci_bench (-n, -t, -r, -p). The raw
+# BENCH_ARGS passes options to vfio_pci_bench (-n, -t, -r, -i, -p). The raw
 # output of round N stays in build/vm/bench-FLAVOR/rN/guest.log.
 set -euo pipefail
 # shellcheck source=scripts/rig/common.sh
@@ -46,9 +47,11 @@ echo "info clocksource $(cat /sys/devices/system/clocksource/clocksource0/curren
 echo "info driver $(modinfo -b "$RIG_MODS" -F description vfio_pci_core)"
 edu=$(rig_find 1234:11e8)
 shm=$(rig_find 1af4:1110)
+nic=$(rig_find 8086:10d3)
 rig_bind "$edu" vfio-pci
 rig_bind "$shm" vfio-pci
-$RIG_BIN/vfio_pci_bench '"$args"' "$edu" "$shm"
+rig_bind "$nic" vfio-pci
+$RIG_BIN/vfio_pci_bench '"$args"' "$edu" "$shm" "$nic"
 '
 
 failed=
@@ -85,8 +88,15 @@ LATENCY = [
     ("cfg.sysfs.cap", "config pread 4B @cap (sysfs)"),
     ("bar.edu.read", "BAR pread 4B (edu BAR0+0x04)"),
     ("bar.edu.write", "BAR pwrite 4B (edu BAR0+0x04)"),
+    ("ioeventfd.edu.write", "ioeventfd write 4B (edu BAR0+0x04)"),
     ("bar.ivshmem.read", "BAR pread 4B (ivshmem BAR2)"),
     ("bar.ivshmem.write", "BAR pwrite 4B (ivshmem BAR2)"),
+    ("irq.intx.raise", "INTx raise -> eventfd (edu)"),
+    ("irq.intx.cycle", "  + ack + UNMASK ioctl"),
+    ("irq.intx_efd.raise", "INTx raise -> eventfd, unmask eventfd"),
+    ("irq.intx_efd.cycle", "  + ack + unmask eventfd write"),
+    ("irq.msi.raise", "MSI raise -> eventfd (edu)"),
+    ("irq.msix.raise", "MSI-X raise -> eventfd (e1000e vector 0)"),
 ]
 SINGLE = [
     ("mmap.cycle.p50", "mmap+munmap 256M BAR p50"),
@@ -127,8 +137,9 @@ def parse(path, figs, info, notes, tag):
                 figs[f[1]] = new
         elif len(f) >= 2 and f[0] == "info":
             info.setdefault(f[1], " ".join(f[2:]))
-            if f[1].endswith(".samples"):
-                info["samples"] = max(info.get("samples", 0), int(f[2]))
+            for count in ("samples", "irqs"):
+                if f[1].endswith("." + count):
+                    info[count] = max(info.get(count, 0), int(f[2]))
         elif f and f[0] in ("warn", "error"):
             notes.append("%s: %s" % (tag, line))
 
@@ -183,16 +194,22 @@ for name, info in (("ours", oinfo), ("upstream", uinfo)):
         info.get("driver", "?")))
 cap = oinfo.get("cfg.cap_offset") or uinfo.get("cfg.cap_offset") or "none"
 samples = max(oinfo.get("samples", 0), uinfo.get("samples", 0))
+irqs = max(oinfo.get("irqs", 0), uinfo.get("irqs", 0))
 print("""\
 p50/p99: median and 99th percentile of single calls (up to %d each, the
   clock read included); @cap: edu's first capability (%s).
+ioeventfd: the eventfd write that makes the kernel write the register;
+  compare with the BAR pwrite of the same register above it.
+Interrupts (up to %d each, in us): from the BAR pwrite that raises one to
+  its eventfd read (poll + read), with the bench on the interrupt's vCPU;
+  "+ ack + ...": the whole round trip, acknowledge and unmask included.
 fault-in: median of up to 7 rounds, one read per 4 KiB page; a 2M-aligned
   address allows 2 MiB mappings, one 4K off forces 4 KiB ones.
 Each figure is the best of %d alternating boot(s) of each flavor.
 Figures come from QEMU TCG guests (software emulation, no KVM) on a shared
   host: they are relative, not absolute. Compare the columns; the last two
   rows show how fast each flavor's runs were apart from vfio; p99 rows are
-  mostly host scheduling noise.""" % (samples, cap, rounds))
+  mostly host scheduling noise.""" % (samples, cap, irqs, rounds))
 for notes in (onotes, unotes):
     for n in notes:
         print(n)
