@@ -628,38 +628,6 @@ static const struct {
 				 PCI_COMMAND_MASTER | PCI_COMMAND_PARITY | \
 				 PCI_COMMAND_SERR)
 
-static const struct {
-	__u16 bit;
-	const char *name;
-} cmd_bits[] = {
-	{ PCI_COMMAND_IO, "IO" },
-	{ PCI_COMMAND_MEMORY, "MEMORY" },
-	{ PCI_COMMAND_MASTER, "MASTER" },
-	{ PCI_COMMAND_SPECIAL, "SPECIAL" },
-	{ PCI_COMMAND_INVALIDATE, "INVALIDATE" },
-	{ PCI_COMMAND_VGA_PALETTE, "VGA_PALETTE" },
-	{ PCI_COMMAND_PARITY, "PARITY" },
-	{ PCI_COMMAND_WAIT, "WAIT" },
-	{ PCI_COMMAND_SERR, "SERR" },
-	{ PCI_COMMAND_FAST_BACK, "FAST_BACK" },
-	{ PCI_COMMAND_INTX_DISABLE, "INTX_DISABLE" },
-};
-
-/* The names of the command bits in @bits, for messages. */
-static const char *cmd_names(__u32 bits, char *buf, size_t len)
-{
-	size_t i, n = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(cmd_bits) && n < len; i++)
-		if (bits & cmd_bits[i].bit)
-			n += snprintf(buf + n, len - n, "%s%s", n ? "|" : "",
-				      cmd_bits[i].name);
-	if (!n)
-		snprintf(buf, len, "%s", bits ? "reserved bits" : "none");
-	return buf;
-}
-
 /* Command enables a device with these BARs takes from all ones. */
 struct bar_use {
 	bool io;
@@ -773,10 +741,11 @@ static void check_cmd_leak(struct test_ctx *t, __u32 before, __u32 after,
 	leaked = (before ^ after) & ~CMD_MAY_CHANGE & ~PCI_COMMAND_INTX_DISABLE;
 	check(t, !leaked,
 	      "writing 0xffff to the command register leaked %s to the device (0x%04x -> 0x%04x)",
-	      cmd_names(leaked, names, sizeof(names)), before, after);
+	      vfio_flags_str(names, sizeof(names), leaked, pci_command_names), before, after);
 	check(t, (after & need) == need,
 	      "writing 0xffff to the command register left %s clear on the device (0x%04x)",
-	      cmd_names(need & ~after, names, sizeof(names)), after);
+	      vfio_flags_str(names, sizeof(names), need & ~after,
+			     pci_command_names), after);
 	check_intx_mirror(t, before, after, pin);
 }
 

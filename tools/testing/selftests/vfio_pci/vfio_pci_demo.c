@@ -20,13 +20,7 @@
 #define EDU_REG_LIVENESS	0x04
 #define EDU_ID_VALUE		0x010000edu
 
-/* flag tables end with an entry whose name is NULL */
-struct flag_name {
-	__u32 bit;
-	const char *name;
-};
-
-static const struct flag_name device_flags[] = {
+static const struct vfio_flag_name device_flags[] = {
 	{ VFIO_DEVICE_FLAGS_RESET, "RESET" },
 	{ VFIO_DEVICE_FLAGS_PCI, "PCI" },
 	{ VFIO_DEVICE_FLAGS_PLATFORM, "PLATFORM" },
@@ -39,7 +33,7 @@ static const struct flag_name device_flags[] = {
 	{ }
 };
 
-static const struct flag_name region_flags[] = {
+static const struct vfio_flag_name region_flags[] = {
 	{ VFIO_REGION_INFO_FLAG_READ, "READ" },
 	{ VFIO_REGION_INFO_FLAG_WRITE, "WRITE" },
 	{ VFIO_REGION_INFO_FLAG_MMAP, "MMAP" },
@@ -47,7 +41,7 @@ static const struct flag_name region_flags[] = {
 	{ }
 };
 
-static const struct flag_name irq_flags[] = {
+static const struct vfio_flag_name irq_flags[] = {
 	{ VFIO_IRQ_INFO_EVENTFD, "EVENTFD" },
 	{ VFIO_IRQ_INFO_MASKABLE, "MASKABLE" },
 	{ VFIO_IRQ_INFO_AUTOMASKED, "AUTOMASKED" },
@@ -55,22 +49,7 @@ static const struct flag_name irq_flags[] = {
 	{ }
 };
 
-static const struct flag_name command_flags[] = {
-	{ PCI_COMMAND_IO, "IO" },
-	{ PCI_COMMAND_MEMORY, "MEM" },
-	{ PCI_COMMAND_MASTER, "MASTER" },
-	{ PCI_COMMAND_SPECIAL, "SPECIAL" },
-	{ PCI_COMMAND_INVALIDATE, "MWI" },
-	{ PCI_COMMAND_VGA_PALETTE, "VGA_PALETTE" },
-	{ PCI_COMMAND_PARITY, "PARITY" },
-	{ PCI_COMMAND_WAIT, "WAIT" },
-	{ PCI_COMMAND_SERR, "SERR" },
-	{ PCI_COMMAND_FAST_BACK, "FAST_BACK" },
-	{ PCI_COMMAND_INTX_DISABLE, "INTX_DISABLE" },
-	{ }
-};
-
-static const struct flag_name status_flags[] = {
+static const struct vfio_flag_name status_flags[] = {
 	{ PCI_STATUS_IMM_READY, "IMM_READY" },
 	{ PCI_STATUS_INTERRUPT, "INTERRUPT" },
 	{ PCI_STATUS_CAP_LIST, "CAP_LIST" },
@@ -123,31 +102,6 @@ static void fail(const char *fmt, ...)
 	failures++;
 }
 
-static const char *decode(char *buf, size_t len, __u32 flags,
-			  const struct flag_name *names)
-{
-	size_t used = 0;
-	__u32 known = 0;
-	size_t i;
-
-	buf[0] = '\0';
-	for (i = 0; names[i].name; i++) {
-		known |= names[i].bit;
-		if (!(flags & names[i].bit))
-			continue;
-		used += snprintf(buf + used, len - used, "%s%s",
-				 used ? "," : "", names[i].name);
-		if (used >= len)
-			return buf;
-	}
-	if (flags & ~known)
-		snprintf(buf + used, len - used, "%s0x%x", used ? "," : "",
-			 flags & ~known);
-	else if (!used)
-		snprintf(buf, len, "none");
-	return buf;
-}
-
 static void show_open(struct vfio_dev *d)
 {
 	int ver;
@@ -185,7 +139,7 @@ static int show_device_info(struct vfio_dev *d, struct vfio_device_info *info)
 	}
 	printf("  device info: flags 0x%x <%s>, num_regions %u, num_irqs %u\n",
 	       info->flags,
-	       decode(buf, sizeof(buf), info->flags, device_flags),
+	       vfio_flags_str(buf, sizeof(buf), info->flags, device_flags),
 	       info->num_regions, info->num_irqs);
 	if (!(info->flags & VFIO_DEVICE_FLAGS_PCI))
 		fail("device info lacks VFIO_DEVICE_FLAGS_PCI");
@@ -220,7 +174,7 @@ static void show_regions(struct vfio_dev *d, struct vfio_device_info *info)
 		}
 		printf("  region %u %-6s size 0x%-8llx flags 0x%x <%s> offset 0x%llx\n",
 		       i, name, (unsigned long long)ri.size, ri.flags,
-		       decode(buf, sizeof(buf), ri.flags, region_flags),
+		       vfio_flags_str(buf, sizeof(buf), ri.flags, region_flags),
 		       (unsigned long long)ri.offset);
 	}
 }
@@ -249,7 +203,7 @@ static void show_irqs(struct vfio_dev *d, struct vfio_device_info *info)
 		}
 		printf("  irq %u %-4s count %u flags 0x%x <%s>\n", i, name,
 		       ii.count, ii.flags,
-		       decode(buf, sizeof(buf), ii.flags, irq_flags));
+		       vfio_flags_str(buf, sizeof(buf), ii.flags, irq_flags));
 	}
 }
 
@@ -294,9 +248,9 @@ static void show_config(struct vfio_dev *d)
 		cfg[PCI_CLASS_PROG + 1], cfg[PCI_CLASS_PROG],
 		cfg[PCI_HEADER_TYPE]);
 	printf("  command 0x%04x <%s>\n", cmd,
-	       decode(buf, sizeof(buf), cmd, command_flags));
+	       vfio_flags_str(buf, sizeof(buf), cmd, pci_command_names));
 	printf("  status  0x%04x <%s>\n", sts,
-	       decode(buf, sizeof(buf), sts, status_flags));
+	       vfio_flags_str(buf, sizeof(buf), sts, status_flags));
 	if (bar0 & PCI_BASE_ADDRESS_SPACE_IO)
 		printf("  BAR0    0x%08x: I/O port at 0x%x\n", bar0,
 		       bar0 & (__u32)PCI_BASE_ADDRESS_IO_MASK);

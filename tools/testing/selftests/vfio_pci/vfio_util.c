@@ -675,3 +675,42 @@ int ktap_finish(void)
 	       ktap_pass, ktap_fail, ktap_skipped);
 	return ktap_fail ? 1 : 0;
 }
+
+const struct vfio_flag_name pci_command_names[] = {
+	{ PCI_COMMAND_IO, "IO" },
+	{ PCI_COMMAND_MEMORY, "MEMORY" },
+	{ PCI_COMMAND_MASTER, "MASTER" },
+	{ PCI_COMMAND_SPECIAL, "SPECIAL" },
+	{ PCI_COMMAND_INVALIDATE, "INVALIDATE" },
+	{ PCI_COMMAND_VGA_PALETTE, "VGA_PALETTE" },
+	{ PCI_COMMAND_PARITY, "PARITY" },
+	{ PCI_COMMAND_WAIT, "WAIT" },
+	{ PCI_COMMAND_SERR, "SERR" },
+	{ PCI_COMMAND_FAST_BACK, "FAST_BACK" },
+	{ PCI_COMMAND_INTX_DISABLE, "INTX_DISABLE" },
+	{ }
+};
+
+const char *vfio_flags_str(char *buf, size_t len, __u32 flags,
+			   const struct vfio_flag_name *names)
+{
+	size_t used = 0, i;
+	__u32 known = 0;
+
+	buf[0] = '\0';
+	for (i = 0; names[i].name; i++) {
+		known |= names[i].bit;
+		if (!(flags & names[i].bit))
+			continue;
+		used += snprintf(buf + used, len - used, "%s%s",
+				 used ? "," : "", names[i].name);
+		if (used >= len)
+			return buf;
+	}
+	if (flags & ~known)
+		snprintf(buf + used, len - used, "%s0x%x", used ? "," : "",
+			 flags & ~known);
+	else if (!used)
+		snprintf(buf, len, "none");
+	return buf;
+}

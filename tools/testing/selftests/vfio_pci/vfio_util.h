@@ -165,4 +165,20 @@ void ktap_skip(const char *name, const char *reason);
 int ktap_finish(void);
 int ktap_failed(void);
 
+/* A bit of a flags word and its name; tables end with a NULL name. */
+struct vfio_flag_name {
+	__u32 bit;
+	const char *name;
+};
+
+/* The bits of the PCI command register. */
+extern const struct vfio_flag_name pci_command_names[];
+
+/*
+ * Write the names of the bits of @flags in @names into @buf, joined by
+ * ',', unknown bits in hex, "none" for 0. Returns @buf.
+ */
+const char *vfio_flags_str(char *buf, size_t len, __u32 flags,
+			   const struct vfio_flag_name *names);
+
 #endif /* VFIO_PCI_SELFTEST_UTIL_H */
