@@ -645,6 +645,57 @@ restore:
 	cmd_write(t, cmd);
 }
 
+/* Power states as the PM control register's field holds them. */
+#define PM_D0			0
+#define PM_D3HOT		3
+
+/* Move the function to power state @state (PM_D0 .. PM_D3HOT). */
+static bool pm_set_state(struct test_ctx *t, int pm, __u32 state)
+{
+	__u32 pmcsr;
+	int ret;
+
+	ret = vfio_cfg_read(t->d, pm + PCI_PM_CTRL, 2, &pmcsr);
+	if (check_ok(t, ret, "reading the PM control register"))
+		return false;
+	pmcsr = (pmcsr & ~PCI_PM_CTRL_STATE_MASK & ~PCI_PM_CTRL_PME_STATUS) |
+		state;
+	ret = vfio_cfg_write(t->d, pm + PCI_PM_CTRL, 2, pmcsr);
+	if (check_ok(t, ret, "writing D%u to the PM control register", state))
+		return false;
+	ret = vfio_cfg_read(t->d, pm + PCI_PM_CTRL, 2, &pmcsr);
+	return !check_ok(t, ret, "reading the PM control register") &&
+	       !check(t, (pmcsr & PCI_PM_CTRL_STATE_MASK) == state,
+		      "power state reads D%u after asking D%u",
+		      pmcsr & PCI_PM_CTRL_STATE_MASK, state);
+}
+
+/*
+ * D3hot turns memory decode off like clearing memory enable: SIGBUS and
+ * EIO until the function is back in D0, with its state (BARs, command
+ * register) as it was, so the same dword reads the same again.
+ */
+static void test_power_d3(struct test_ctx *t)
+{
+	struct spot s;
+	struct map m;
+	int pm;
+
+	pm = vfio_cfg_find_cap(t->d, PCI_CAP_ID_PM);
+	if (pm <= 0) {
+		t->skip = "no PM capability";
+		return;
+	}
+	if (!pick_spot(t, &s) || !map_bar(t, s.bar, &s.ri, &m))
+		return;
+	check_spot(t, &s, &m, "in D0");
+	if (pm_set_state(t, pm, PM_D3HOT))
+		check_disabled(t, &s, &m);
+	if (pm_set_state(t, pm, PM_D0))
+		check_spot(t, &s, &m, "back in D0");
+	unmap_bar(t, s.bar, &m);
+}
+
 /* In a forked child: read (and write the scratch) through @p. */
 static int child_access(__u8 *p, __u32 expect, bool write)
 {
@@ -1083,6 +1134,7 @@ static const struct test tests[] = {
 	{ "mmap_private", test_mmap_private },
 	{ "msix_mappable", test_msix_mappable },
 	{ "memory_disable", test_memory_disable },
+	{ "power_d3", test_power_d3 },
 	{ "fork", test_fork },
 	{ "stress", test_stress },
 	{ "rom", test_rom },
