@@ -1738,6 +1738,143 @@ static void test_stress(struct test_ctx *t)
 	fd_close(&efd);
 }
 
+/* ---- ioeventfds ---- */
+
+#define EDU_REG_LIVENESS	0x04	/* reads back the inverse of a write */
+#define IOEVENTFD_MAX		1000	/* per device, as upstream */
+
+/* VFIO_DEVICE_IOEVENTFD on @bar at @off; 0 or -errno. */
+static int ioeventfd(struct vfio_dev *d, int bar, __u64 off, __u32 size,
+		     __u64 data, __s32 fd)
+{
+	struct vfio_device_ioeventfd arg = {
+		.argsz = sizeof(arg),
+		.flags = size,
+		.offset = ((__u64)(VFIO_PCI_BAR0_REGION_INDEX + bar) << 40) + off,
+		.data = data,
+		.fd = fd,
+	};
+
+	return ioctl(d->device_fd, VFIO_DEVICE_IOEVENTFD, &arg) ? -errno : 0;
+}
+
+/* Signal @efd and check the liveness register took @data's write. */
+static void ioeventfd_fires(struct test_ctx *t, int efd, __u32 data,
+			    const char *when)
+{
+	__u32 got = 0;
+	int i;
+
+	check(t, efd_kick(efd), "signalling the ioeventfd %s", when);
+	/* the write is made by the kernel, soon but not at once */
+	for (i = 0; i < 100 && got != ~data; i++) {
+		got = bar0_read(t, EDU_REG_LIVENESS);
+		if (got != ~data)
+			usleep(10000);
+	}
+	check(t, got == ~data,
+	      "ioeventfd %s: liveness reads 0x%08x, expected 0x%08x", when,
+	      got, ~data);
+}
+
+static void check_ioeventfd_errnos(struct test_ctx *t, int efd)
+{
+	static const struct {
+		int bar;
+		__u64 off;
+		__u32 size;
+		__s32 fd;	/* 0 for the test's eventfd */
+		int want;
+		const char *what;
+	} bad[] = {
+		{ 0, EDU_REG_LIVENESS, 4, -2, -EINVAL, "fd -2" },
+		{ 0, EDU_REG_LIVENESS, 0, 0, -EINVAL, "no size" },
+		{ 0, EDU_REG_LIVENESS, 3, 0, -EINVAL, "two sizes" },
+		{ 0, EDU_REG_LIVENESS, 16, 0, -EINVAL, "unknown flag" },
+		{ 0, (1 << 20) - 2, 4, 0, -EINVAL, "past the end of BAR0" },
+		{ 7, 0, 4, 0, -EINVAL, "the config region" },
+		{ 0, EDU_REG_LIVENESS, 4, 999, -EBADF, "a closed fd" },
+		{ 0, 0x10, 4, -1, -ENODEV, "removing what is not there" },
+	};
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		ret = ioeventfd(t->d, bad[i].bar, bad[i].off, bad[i].size, 1,
+				bad[i].fd ?: efd);
+		check(t, ret == bad[i].want, "ioeventfd with %s: %d, expected %d",
+		      bad[i].what, ret, bad[i].want);
+	}
+}
+
+/* Fill the device's ioeventfds up to the limit: one more is ENOSPC. */
+static void check_ioeventfd_limit(struct test_ctx *t, int efd)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < IOEVENTFD_MAX && !ret; i++)
+		ret = ioeventfd(t->d, 0, 0x10, 4, i, efd);
+	check(t, !ret, "ioeventfd %d of %d: %d", i, IOEVENTFD_MAX, ret);
+	ret = ioeventfd(t->d, 0, 0x10, 4, IOEVENTFD_MAX, efd);
+	check(t, ret == -ENOSPC, "ioeventfd past the limit: %d, expected %d",
+	      ret, -ENOSPC);
+	for (i = 0; i < IOEVENTFD_MAX; i++)
+		ioeventfd(t->d, 0, 0x10, 4, i, -1);
+}
+
+/*
+ * edu: a bound eventfd writes the liveness register; the same binding
+ * twice is EEXIST, removal works once; every size binds; bad arguments
+ * get upstream's errnos; the per-device limit is ENOSPC; while memory is
+ * disabled a signal writes nothing. e1000e: the MSI-X table is refused.
+ */
+static void test_ioeventfd(struct test_ctx *t)
+{
+	static const __u32 sizes[] = { 1, 2, 4, 8 };
+	int efd, ret;
+	size_t i;
+
+	if (dev_kind == DEV_E1000E) {
+		/* its table is at the start of BAR3 */
+		ret = ioeventfd(t->d, 3, 0, 4, 1, 0);
+		check(t, ret == -EINVAL,
+		      "ioeventfd over the MSI-X table: %d, expected %d", ret,
+		      -EINVAL);
+		return;
+	}
+	if (!need(t, DEV_EDU))
+		return;
+	efd = efd_open(t);
+	if (efd < 0)
+		return;
+	check_ok(t, ioeventfd(t->d, 0, EDU_REG_LIVENESS, 4, 0x1234, efd),
+		 "binding an ioeventfd to the liveness register");
+	ioeventfd_fires(t, efd, 0x1234, "with memory enabled");
+	ret = ioeventfd(t->d, 0, EDU_REG_LIVENESS, 4, 0x1234, efd);
+	check(t, ret == -EEXIST, "the same ioeventfd twice: %d", ret);
+
+	bar0_write(t, EDU_REG_LIVENESS, 0x5678);
+	cmd_update(t, 0, PCI_COMMAND_MEMORY);
+	check(t, efd_kick(efd), "signalling with memory disabled");
+	usleep(QUIET_MS * 1000);
+	cmd_update(t, PCI_COMMAND_MEMORY, 0);
+	check(t, bar0_read(t, EDU_REG_LIVENESS) == ~0x5678u,
+	      "a signal with memory disabled wrote the device");
+
+	check_ok(t, ioeventfd(t->d, 0, EDU_REG_LIVENESS, 4, 0x1234, -1),
+		 "removing the ioeventfd");
+	ret = ioeventfd(t->d, 0, EDU_REG_LIVENESS, 4, 0x1234, -1);
+	check(t, ret == -ENODEV, "removing it again: %d", ret);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		ret = ioeventfd(t->d, 0, 0x10, sizes[i], 1, efd);
+		if (!check_ok(t, ret, "a %u-byte ioeventfd", sizes[i]))
+			ioeventfd(t->d, 0, 0x10, sizes[i], 1, -1);
+	}
+	check_ioeventfd_errnos(t, efd);
+	check_ioeventfd_limit(t, efd);
+	fd_close(&efd);
+}
+
 static const struct test tests[] = {
 	{ "intx_trigger", test_intx_trigger },
 	{ "intx_retrigger", test_intx_retrigger },
@@ -1754,6 +1891,7 @@ static const struct test tests[] = {
 	{ "bad_set_irqs", test_bad_set_irqs },
 	{ "dma", test_dma },
 	{ "stress", test_stress },
+	{ "ioeventfd", test_ioeventfd },
 };
 
 int main(int argc, char **argv)
