@@ -354,8 +354,7 @@ void vfio_pci_msi_limits(struct vfio_pci_core_device *vdev, bool *enabled,
 	*qmax = READ_ONCE(vdev->msi_qmax);
 }
 
-static void msi_vector_release(struct vfio_pci_core_device *vdev,
-			       struct vfio_pci_irq_ctx *ctx)
+static void msi_vector_release(struct vfio_pci_irq_ctx *ctx)
 {
 	if (!ctx->trigger)
 		return;
@@ -389,7 +388,7 @@ static int msi_set_vector(struct vfio_pci_core_device *vdev,
 	struct eventfd_ctx *trigger;
 	int irq, ret;
 
-	msi_vector_release(vdev, ctx);
+	msi_vector_release(ctx);
 	if (fd < 0)
 		return 0;
 	irq = msi_vector_irq(vdev, vector);
@@ -442,7 +441,7 @@ static int msi_set_block(struct vfio_pci_core_device *vdev,
 
 err_release:
 	while (i--)
-		msi_vector_release(vdev, &vdev->irq_ctx[start + i]);
+		msi_vector_release(&vdev->irq_ctx[start + i]);
 	return ret;
 }
 
@@ -452,7 +451,7 @@ static void msi_disable(struct vfio_pci_core_device *vdev)
 	u16 cmd;
 
 	for (i = 0; i < vdev->num_ctx; i++)
-		msi_vector_release(vdev, &vdev->irq_ctx[i]);
+		msi_vector_release(&vdev->irq_ctx[i]);
 	cmd = vfio_pci_memory_lock_and_enable(vdev);
 	pci_free_irq_vectors(vdev->pdev);
 	vfio_pci_memory_unlock_and_restore(vdev, cmd);

@@ -277,13 +277,13 @@ u64 vfio_pci_rom_region_size(struct vfio_pci_core_device *vdev)
 }
 
 /*
- * Copy one piece of the ROM region into @bounce: the image where there is
- * one, all ones past its end. The PCI core enables ROM decode only while
- * the ROM is mapped; bar_lock keeps two readers from disabling it under
- * each other.
+ * Copy [@pos, @pos + @n) of the ROM region into @bounce: the image where
+ * there is one, all ones past its end. The PCI core enables ROM decode
+ * only while the ROM is mapped; bar_lock keeps two readers from disabling
+ * it under each other.
  */
-static int rom_read_piece(struct vfio_pci_core_device *vdev, void *bounce,
-			  loff_t pos, size_t n)
+static int rom_copy(struct vfio_pci_core_device *vdev, void *bounce,
+		    loff_t pos, size_t n)
 {
 	void __iomem *rom;
 	size_t size, img;
@@ -306,35 +306,26 @@ static int rom_read_piece(struct vfio_pci_core_device *vdev, void *bounce,
 }
 
 /*
- * Read the ROM region, a page at a time so that no user copy happens under
- * memory_lock. Past the end of the ROM image the region reads as all ones,
- * up to its size, as upstream's.
+ * Read the ROM region through a kernel buffer, so that no user copy
+ * happens under memory_lock. Past the end of the ROM image the region
+ * reads as all ones, up to its size, as upstream's.
  */
 ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 			  char __user *buf, size_t count, loff_t pos)
 {
 	u64 window = rom_window(vdev->pdev);
-	size_t done = 0, n;
 	void *bounce;
-	int ret = 0;
+	ssize_t ret;
 
 	if (pos < 0 || pos >= window)
 		return -EINVAL;
 	count = min_t(u64, count, window - pos);
-	bounce = kmalloc(min_t(size_t, count, PAGE_SIZE), GFP_KERNEL);
+	bounce = kvmalloc(count, GFP_KERNEL_ACCOUNT);
 	if (!bounce)
 		return -ENOMEM;
-	while (done < count) {
-		n = min_t(size_t, count - done, PAGE_SIZE);
-		ret = rom_read_piece(vdev, bounce, pos + done, n);
-		if (ret)
-			break;
-		if (copy_to_user(buf + done, bounce, n)) {
-			ret = -EFAULT;
-			break;
-		}
-		done += n;
-	}
-	kfree(bounce);
-	return done ? done : ret;
+	ret = rom_copy(vdev, bounce, pos, count);
+	if (!ret)
+		ret = copy_to_user(buf, bounce, count) ? -EFAULT : count;
+	kvfree(bounce);
+	return ret;
 }
