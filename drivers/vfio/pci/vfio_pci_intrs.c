@@ -118,8 +118,11 @@ static irqreturn_t intx_handler(int irq, void *data)
 
 	spin_lock_irqsave(&vdev->irqlock, flags);
 	if (!vdev->pci_2_3) {
-		disable_irq_nosync(irq);
-		vdev->intx_masked = true;
+		/* an exclusive line: ours, masked at the controller */
+		if (!vdev->intx_masked) {
+			disable_irq_nosync(irq);
+			vdev->intx_masked = true;
+		}
 		ret = IRQ_HANDLED;
 	} else if (!vdev->intx_masked && pci_check_and_mask_intx(vdev->pdev)) {
 		vdev->intx_masked = true;
@@ -250,30 +253,42 @@ static int intx_enable(struct vfio_pci_core_device *vdev,
 	}
 	WRITE_ONCE(vdev->intx_trigger, trigger);
 
+	/*
+	 * The line is masked until it is ours: by the INTx-disable bit, or,
+	 * on an exclusive line, by requesting it disabled. Only then does
+	 * irq_type say INTx, so a mask or unmask racing with this (a config
+	 * write, the unmask eventfd) finds the line in the state
+	 * intx_masked describes and never enables it twice.
+	 */
 	spin_lock_irqsave(&vdev->irqlock, flags);
-	vdev->irq_type = VFIO_PCI_INTX_IRQ_INDEX;
-	vdev->intx_masked = vdev->intx_user_disabled;
+	vdev->intx_masked = true;
 	if (vdev->pci_2_3)
-		pci_intx(pdev, !vdev->intx_masked);
+		pci_intx(pdev, 0);
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
 
 	ret = request_irq(pdev->irq, intx_handler,
-			  vdev->pci_2_3 ? IRQF_SHARED : 0, ctx->name, vdev);
+			  vdev->pci_2_3 ? IRQF_SHARED : IRQF_NO_AUTOEN,
+			  ctx->name, vdev);
 	if (ret)
-		goto err_type;
+		goto err_free_name;
 	ctx->irq = pdev->irq;
+
 	spin_lock_irqsave(&vdev->irqlock, flags);
-	if (!vdev->pci_2_3 && vdev->intx_masked)
-		disable_irq_nosync(pdev->irq);
+	vdev->irq_type = VFIO_PCI_INTX_IRQ_INDEX;
+	vdev->intx_masked = vdev->intx_user_disabled;
+	if (!vdev->intx_masked) {
+		if (vdev->pci_2_3)
+			pci_intx(pdev, 1);
+		else
+			enable_irq(pdev->irq);
+	}
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
 	return 0;
 
-err_type:
+err_free_name:
 	spin_lock_irqsave(&vdev->irqlock, flags);
-	vdev->irq_type = IRQ_NONE_TYPE;
+	vdev->intx_masked = false;
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
-	if (vdev->pci_2_3)
-		pci_intx(pdev, 0);
 	kfree(ctx->name);
 	/* still the caller's, who drops it: wait for any reader to finish */
 	WRITE_ONCE(vdev->intx_trigger, NULL);
@@ -289,14 +304,18 @@ static void intx_disable(struct vfio_pci_core_device *vdev)
 	unsigned long flags;
 
 	vfio_virqfd_disable(&ctx->unmask);
-	free_irq(ctx->irq, vdev);
+	/*
+	 * No longer INTx before the line is freed: a racing mask or unmask
+	 * leaves it alone from here on. Nobody listens any more, so a
+	 * shared line is kept quiet with the INTx-disable bit.
+	 */
 	spin_lock_irqsave(&vdev->irqlock, flags);
 	vdev->irq_type = IRQ_NONE_TYPE;
 	vdev->intx_masked = false;
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
-	/* nobody listens any more: keep a shared line quiet */
 	if (vdev->pci_2_3)
 		pci_intx(vdev->pdev, 0);
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	free_irq(ctx->irq, vdev);
 	intx_set_trigger(vdev, NULL);
 	kfree(ctx->name);
 	ctx_free(vdev);
