@@ -71,8 +71,9 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_release_dev);
  *	vfio_pci_core_init_dev()
  *
  * Makes the device reachable through its VFIO group and, with
- * CONFIG_VFIO_DEVICE_CDEV, through /dev/vfio/devices/vfioX. Bridges are
- * refused: their config space routes other devices' traffic.
+ * CONFIG_VFIO_DEVICE_CDEV, through /dev/vfio/devices/vfioX, in the device
+ * set of its slot or bus (see "device sets" in vfio_pci_reset.c). Bridges
+ * are refused: their config space routes other devices' traffic.
  *
  * Return: 0, or -errno; on error nothing was registered and the caller
  * still owns its reference to @vdev.
@@ -81,11 +82,16 @@ int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
 
+	int ret;
+
 	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL) {
 		pci_info(pdev, "vfio: header type %u is not a normal function\n",
 			 pdev->hdr_type);
 		return -EINVAL;
 	}
+	ret = vfio_pci_devset_assign(vdev);
+	if (ret)
+		return ret;
 	return vfio_register_group_dev(&vdev->vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_register_device);
@@ -209,14 +215,14 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_open_device);
  * vfio_pci_core_close_device() - &vfio_device_ops.close_device
  * @core_vdev: the device, closed by its last user
  *
- * Stops the device's DMA, resets it when it can be reset without touching
- * other devices, and puts back the config state it had when opened.
+ * Stops the device's DMA, resets it (or, when it has no reset of its own,
+ * its slot or bus once the whole device set is closed) and puts back the
+ * config state it had when opened.
  */
 void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 {
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 	struct pci_dev *pdev = vdev->pdev;
-	int ret;
 
 	vfio_pci_ioeventfds_close(vdev);
 	vfio_pci_irqs_close(vdev);
@@ -225,30 +231,11 @@ void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 	vfio_pci_config_close(vdev);
 	pci_clear_master(pdev);
 	pci_disable_device(pdev);
-	/* Best effort until device sets arrive: a busy device stays as is. */
-	ret = pci_try_reset_function(pdev);
-	if (ret && ret != -ENOTTY)
-		pci_dbg(pdev, "vfio: no reset on close (%d)\n", ret);
+	vfio_pci_reset_on_close(vdev);
 	if (!pci_load_and_free_saved_state(pdev, &vdev->saved_state))
 		pci_restore_state(pdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_close_device);
-
-/*
- * VFIO_DEVICE_RESET: the function alone, with its mappings zapped first;
- * the PCI core saves and restores its config state around the reset.
- */
-static long device_reset(struct vfio_pci_core_device *vdev)
-{
-	int ret;
-
-	if (!vdev->reset_works)
-		return -EINVAL;
-	vfio_pci_decode_lock(vdev, true);
-	ret = pci_try_reset_function(vdev->pdev);
-	vfio_pci_decode_unlock(vdev);
-	return ret;
-}
 
 /**
  * vfio_pci_core_ioctl() - &vfio_device_ops.ioctl
@@ -274,7 +261,11 @@ long vfio_pci_core_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 	case VFIO_DEVICE_SET_IRQS:
 		return vfio_pci_ioctl_set_irqs(vdev, uarg);
 	case VFIO_DEVICE_RESET:
-		return device_reset(vdev);
+		return vfio_pci_ioctl_reset(vdev);
+	case VFIO_DEVICE_GET_PCI_HOT_RESET_INFO:
+		return vfio_pci_ioctl_hot_reset_info(vdev, uarg);
+	case VFIO_DEVICE_PCI_HOT_RESET:
+		return vfio_pci_ioctl_hot_reset(vdev, uarg);
 	case VFIO_DEVICE_IOEVENTFD:
 		return vfio_pci_ioctl_ioeventfd(vdev, uarg);
 	default:

@@ -154,6 +154,20 @@ void vfio_pci_decode_lock(struct vfio_pci_core_device *vdev, bool zap)
 }
 
 /**
+ * vfio_pci_decode_lock_in_set() - vfio_pci_decode_lock() on a set member
+ * @vdev: a member of a device set whose lock the caller holds; open or not
+ *
+ * For a reset of the whole set: zaps the mappings and takes memory_lock
+ * of each member in turn, under the set lock. Ends with
+ * vfio_pci_decode_unlock().
+ */
+void vfio_pci_decode_lock_in_set(struct vfio_pci_core_device *vdev)
+{
+	down_write_nest_lock(&vdev->memory_lock, &vdev->vdev.dev_set->lock);
+	zap_bars(vdev);
+}
+
+/**
  * vfio_pci_decode_unlock() - end a change begun with vfio_pci_decode_lock()
  * @vdev: the device
  *

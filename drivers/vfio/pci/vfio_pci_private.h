@@ -26,7 +26,8 @@
  *    the fault handlers of BAR mappings.
  * 4. &vfio_pci_core_device.memory_lock, the device's memory decode: read
  *    around every access to BAR memory, write around every change that
- *    may turn decode off.
+ *    may turn decode off. A slot or bus reset takes it for write on every
+ *    member of the device set, nested under the set's lock.
  * 5. &vfio_pci_core_device.cfg_lock, the virtual config space.
  * 6. &vfio_pci_core_device.bar_lock, the lazily created BAR mappings.
  * 7. &vfio_pci_core_device.irqlock, a spinlock: the INTx mask state,
@@ -249,6 +250,8 @@ struct vfio_pci_irq_ctx {
  * @subpage_tail: per BAR smaller than a page, the reservation of the rest
  *	of its page while the device is open, or NULL
  * @reset_works: the device has a function reset, for VFIO_DEVICE_RESET
+ * @needs_reset: the device closed without the reset it should have had;
+ *	under the device set's lock (see "device sets" in vfio_pci_reset.c)
  * @msix_bar: BAR of the MSI-X table, or -1 without MSI-X
  * @msix_offset: offset of the MSI-X table in @msix_bar
  * @msix_size: bytes of the MSI-X table
@@ -288,6 +291,7 @@ struct vfio_pci_core_device {
 	bool bar_mmap[PCI_STD_NUM_BARS];
 	struct resource *subpage_tail[PCI_STD_NUM_BARS];
 	bool reset_works;
+	bool needs_reset;		/* under vdev.dev_set->lock */
 	int msix_bar;
 	u32 msix_offset;
 	u32 msix_size;
@@ -365,6 +369,15 @@ pci_ers_result_t vfio_pci_core_aer_err_detected(struct pci_dev *pdev,
 						pci_channel_state_t state);
 
 /* Device information ioctls (vfio_pci_info.c) */
+/* Resets and device sets (vfio_pci_reset.c) */
+int vfio_pci_devset_assign(struct vfio_pci_core_device *vdev);
+long vfio_pci_ioctl_reset(struct vfio_pci_core_device *vdev);
+long vfio_pci_ioctl_hot_reset_info(struct vfio_pci_core_device *vdev,
+				   void __user *arg);
+long vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
+			      void __user *arg);
+void vfio_pci_reset_on_close(struct vfio_pci_core_device *vdev);
+
 long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
 			     void __user *arg);
 long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
@@ -458,6 +471,7 @@ void vfio_pci_mmap_open(struct vfio_pci_core_device *vdev);
 void vfio_pci_mmap_close(struct vfio_pci_core_device *vdev);
 void vfio_pci_decode_refresh(struct vfio_pci_core_device *vdev);
 void vfio_pci_decode_lock(struct vfio_pci_core_device *vdev, bool zap);
+void vfio_pci_decode_lock_in_set(struct vfio_pci_core_device *vdev);
 void vfio_pci_decode_unlock(struct vfio_pci_core_device *vdev);
 u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev);
 void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
