@@ -354,7 +354,12 @@ int vfio_pci_core_mmap(struct vfio_device *core_vdev,
 		return PTR_ERR(io);
 
 	vma->vm_private_data = vdev;
+	/*
+	 * MMIO is never encrypted memory: under memory encryption (SEV,
+	 * TDX) the mapping must not carry the encryption bit.
+	 */
 	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	vma->vm_page_prot = pgprot_decrypted(vma->vm_page_prot);
 	/*
 	 * Device memory: no struct pages, never dumped or grown. Where the
 	 * architecture has the flag, a VM may map it with other cacheability.
