@@ -83,6 +83,24 @@ on_vfio() {
 	"$RIG_BIN/$1" "$bdf"
 }
 
+# nointxmask=1: INTx masked at the interrupt controller on an exclusive
+# line instead of through the function's INTx-disable bit. The module is
+# reloaded with it for one run and then without it; devices whose
+# driver_override names vfio-pci bind again as it loads. Upstream's
+# driver loses the line in the stress test here (its mask state and the
+# line's disable depth part ways), so upstream runs the INTx tests only.
+NOINTXMASK_UPSTREAM_TESTS=intx_trigger,intx_retrigger,intx_mask
+NOINTXMASK_UPSTREAM_TESTS+=,intx_unmask_eventfd,intx_disable_bit,intx_loopback
+irq_nointxmask() {
+	local rc only=
+	ours || only=$NOINTXMASK_UPSTREAM_TESTS
+	rmmod vfio_pci && rig_modprobe vfio_pci nointxmask=1 || return 1
+	VFIO_TEST_ONLY=$only on_vfio vfio_pci_irq_test "$1"
+	rc=$?
+	rmmod vfio_pci && rig_modprobe vfio_pci || return 1
+	return $rc
+}
+
 # The nvme PF gives a VF once the nvme driver drives it: nvme_vf_create
 # makes one and binds it to vfio-pci, printing its address; nvme_vf_remove
 # drops it and gives the PF back to vfio-pci.
@@ -121,7 +139,7 @@ IRQ_DEVICES="edu:1234:11e8 e1000e:8086:10d3"
 VF_RESULTS=4
 
 echo "KTAP version 1"
-echo "1..$((6 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES | wc -w) + VF_RESULTS))"
+echo "1..$((7 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES | wc -w) + VF_RESULTS))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
 
 if ours; then
@@ -149,6 +167,7 @@ done
 for dev in $IRQ_DEVICES; do
 	subtest "irq_${dev%%:*}" on_vfio vfio_pci_irq_test "${dev#*:}"
 done
+subtest irq_edu_nointxmask irq_nointxmask 1234:11e8
 
 vf=$(nvme_vf_create 2> "$TMPDIR/nvme_vf.err")
 sed 's/^#* */# /' "$TMPDIR/nvme_vf.err"

@@ -13,6 +13,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -114,6 +115,32 @@ static_assert(offsetof(struct irq_arg, fds) == sizeof(struct vfio_irq_set),
 
 /* ---- device detection ---- */
 
+/*
+ * Set when vfio-pci runs with nointxmask: INTx then sits alone on its
+ * line, masked at the interrupt controller, and every interrupt on the
+ * line is signalled, since nothing tells the device's own from a
+ * spurious one (the platform may retrigger a line as it moves it between
+ * CPUs). VFIO users must tolerate spurious signals; in this mode a quiet
+ * check allows one lone signal, and the same checks run strict without
+ * nointxmask.
+ */
+static bool intx_exclusive;
+
+/* vfio-pci's nointxmask parameter: Y when the module was loaded with it. */
+static bool param_nointxmask(void)
+{
+	char c = 'N';
+	int fd;
+
+	fd = open("/sys/module/vfio_pci/parameters/nointxmask", O_RDONLY);
+	if (fd >= 0) {
+		if (read(fd, &c, 1) != 1)
+			c = 'N';
+		close(fd);
+	}
+	return c == 'Y';
+}
+
 static void probe_device(const char *bdf)
 {
 	unsigned long vendor = 0, device = 0;
@@ -128,6 +155,10 @@ static void probe_device(const char *bdf)
 		  dev_kind == DEV_EDU ? "QEMU edu" :
 		  dev_kind == DEV_E1000E ? "QEMU e1000e" :
 		  "neither edu nor e1000e: device tests will be skipped");
+	intx_exclusive = param_nointxmask();
+	if (intx_exclusive)
+		ktap_diag("vfio-pci has nointxmask: INTx exclusive, %s",
+			  "masked at the interrupt controller");
 }
 
 /* Is the device of @kind? If not, skip the test saying what it needs. */
@@ -212,6 +243,12 @@ static bool expect_quiet_at(struct test_ctx *t, int fd, const char *what,
 {
 	long n = efd_wait(fd, QUIET_MS);
 
+	if (n > 0 && intx_exclusive) {
+		n = efd_wait(fd, QUIET_MS);
+		if (!n)
+			ktap_diag("%s: line %d: %s: one spurious signal (nointxmask)",
+				  t->name, line, what);
+	}
 	return check(t, n == 0, "line %d: %s: eventfd %s", line, what,
 		     n > 0 ? "signalled, expected nothing" : strerror(-n));
 }
@@ -573,6 +610,23 @@ out:
 }
 
 /*
+ * With INTx automasked, the mask must sit where the mode says: in the
+ * function's own INTx-disable bit normally, at the interrupt controller
+ * with nointxmask (the function's bit left alone).
+ */
+static void intx_masked_where(struct test_ctx *t)
+{
+	bool phys = phys_cfg16(t, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE;
+
+	if (intx_exclusive)
+		check(t, !phys,
+		      "nointxmask: INTx masked through the function's INTx-disable bit");
+	else
+		check(t, phys,
+		      "INTx automasked but the function's INTx-disable bit is clear");
+}
+
+/*
  * ACTION_MASK masks the line whether or not an interrupt came; an
  * interrupt raised meanwhile is signalled at UNMASK. DATA_BOOL 0 is a
  * no-op for MASK and UNMASK alike. There is no mask eventfd: ENOTTY.
@@ -611,6 +665,7 @@ static void test_intx_mask(struct test_ctx *t)
 	/* automasked now, and UNMASK bool 0 leaves it so */
 	edu_raise(t, 16);
 	expect_fire(t, efd, "raise before UNMASK bool 0");
+	intx_masked_where(t);
 	edu_ack(t, 16);
 	set_ok(t, irq_bool(t->d, INTX, UNMASK, 0), "INTx UNMASK bool 0");
 	edu_raise(t, 32);
@@ -982,18 +1037,49 @@ static void fds_close(int *fds, int n)
 }
 
 /* Raise vector @vec: @fds[@vec] fires, the other @n - 1 stay quiet. */
+/* The vectors other than @vec whose eventfds were signalled, as a mask. */
+static unsigned int msix_others(const int *fds, int n, int vec)
+{
+	unsigned int mask = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (i != vec && fds[i] >= 0 && efd_wait(fds[i], 0) > 0)
+			mask |= 1u << i;
+	return mask;
+}
+
+/*
+ * Raise @vec: its eventfd must fire and no other. The guest kernel may
+ * retrigger a vector on its own when it moves an interrupt between CPUs,
+ * a spurious signal VFIO users must tolerate; a misrouted trigger, the bug
+ * looked for, signals the wrong eventfd every time. So a vector seen
+ * beside @vec fails only if a second raise signals it again.
+ */
 static void msix_cycle(struct test_ctx *t, const int *fds, int n, int vec)
 {
+	unsigned int first, again;
 	char what[64];
 	int i;
 
 	snprintf(what, sizeof(what), "MSI-X vector %d", vec);
 	e1000e_raise(t, vec);
 	expect_fire(t, fds[vec], what);
-	for (i = 0; i < n; i++)
-		if (i != vec && fds[i] >= 0)
-			check(t, efd_wait(fds[i], 0) == 0,
-			      "%s also signalled vector %d", what, i);
+	first = msix_others(fds, n, vec);
+	if (!first)
+		return;
+	e1000e_raise(t, vec);
+	expect_fire(t, fds[vec], what);
+	again = msix_others(fds, n, vec);
+	for (i = 0; i < n; i++) {
+		if (!(first & (1u << i)))
+			continue;
+		check(t, !(again & (1u << i)),
+		      "%s also signalled vector %d, twice", what, i);
+		if (!(again & (1u << i)))
+			ktap_diag("%s: %s: vector %d signalled once beside it, not again",
+				  t->name, what, i);
+	}
 }
 
 static bool msix_on(struct test_ctx *t, const int *fds, int n)
@@ -1183,6 +1269,75 @@ static void test_err_req(struct test_ctx *t)
 	      flags == (VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE),
 	      "REQ: count not 1 or flags 0x%x not EVENTFD|NORESIZE", flags);
 	single_index(t, REQ, "REQ");
+}
+
+/*
+ * REQ for real: a write to the driver's unbind file waits while the device
+ * is open, and the driver asks for it back through the REQ eventfd.
+ * Closing the device lets the unbind finish; the device is bound to the
+ * same driver again and reopened for the tests that follow.
+ */
+struct unbind_job {
+	const char *bdf;
+	int ret;
+	atomic_bool done;
+};
+
+static void *unbind_fn(void *arg)
+{
+	struct unbind_job *job = arg;
+
+	job->ret = sysfs_write(job->bdf, "driver/unbind", job->bdf);
+	atomic_store(&job->done, true);
+	return NULL;
+}
+
+/* Bind @bdf to @driver again and reopen it the way it was open. */
+static void unbind_rebind(struct test_ctx *t, const char *driver,
+			  enum vfio_open_mode mode)
+{
+	char path[PATH_MAX], now[64];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", driver);
+	if (check_ok(t, sysfs_write_path(path, t->bdf), "bind to %s", driver))
+		return;
+	check(t, !sysfs_driver(t->bdf, now, sizeof(now)) &&
+	      !strcmp(now, driver), "%s not bound to %s again", t->bdf,
+	      driver);
+	check_ok(t, vfio_dev_open(t->d, t->bdf, mode), "reopen %s", t->bdf);
+}
+
+static void test_unbind_request(struct test_ctx *t)
+{
+	struct unbind_job job = { .bdf = t->bdf };
+	enum vfio_open_mode mode = t->d->mode;
+	char driver[64];
+	pthread_t thread;
+	int fd;
+
+	if (check_ok(t, sysfs_driver(t->bdf, driver, sizeof(driver)),
+		     "driver of %s", t->bdf))
+		return;
+	irq_fresh(t);
+	fd = efd_open(t);
+	if (fd < 0)
+		return;
+	if (set_ok(t, irq_set_fd(t->d, REQ, TRIGGER, fd), "REQ trigger"))
+		goto out;
+	if (check(t, !pthread_create(&thread, NULL, unbind_fn, &job),
+		  "pthread_create"))
+		goto out;
+	expect_fire(t, fd, "REQ while an unbind waits");
+	check(t, !atomic_load(&job.done),
+	      "unbind finished while the device was open");
+	vfio_dev_close(t->d);
+	pthread_join(thread, NULL);
+	check_ok(t, job.ret, "unbind");
+	check(t, !sysfs_exists(t->bdf, "driver"),
+	      "still bound to a driver after the unbind");
+	unbind_rebind(t, driver, mode);
+out:
+	close(fd);
 }
 
 /* ---- validation sweep (edu) ---- */
@@ -1892,6 +2047,8 @@ static const struct test tests[] = {
 	{ "dma", test_dma },
 	{ "stress", test_stress },
 	{ "ioeventfd", test_ioeventfd },
+	/* last: it unbinds and rebinds the device */
+	{ "unbind_request", test_unbind_request },
 };
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -101,6 +102,24 @@ static const char *mode_unsupported(enum vfio_open_mode mode)
 	return NULL;
 }
 
+/*
+ * VFIO_TEST_ONLY, when set, names the tests to run, comma separated; the
+ * others are reported as skipped.
+ */
+static bool selected(const char *name)
+{
+	const char *only = getenv("VFIO_TEST_ONLY");
+	size_t len = strlen(name);
+	const char *p;
+
+	if (!only || !*only)
+		return true;
+	for (p = only; (p = strstr(p, name)); p += len)
+		if ((p == only || p[-1] == ',') && (!p[len] || p[len] == ','))
+			return true;
+	return false;
+}
+
 static void run_mode(const char *bdf, enum vfio_open_mode mode,
 		     const struct test *tests, size_t n)
 {
@@ -126,6 +145,10 @@ static void run_mode(const char *bdf, enum vfio_open_mode mode,
 			 tests[i].name);
 		if (unsupported) {
 			ktap_skip(t.name, unsupported);
+			continue;
+		}
+		if (!selected(tests[i].name)) {
+			ktap_skip(t.name, "not in VFIO_TEST_ONLY");
 			continue;
 		}
 		if (ret) {

@@ -542,14 +542,12 @@ int sysfs_file_size(const char *bdf, const char *file, off_t *size)
 	return 0;
 }
 
-int sysfs_write(const char *bdf, const char *file, const char *val)
+int sysfs_write_path(const char *path, const char *val)
 {
 	size_t len = strlen(val);
-	char path[PATH_MAX];
 	ssize_t n;
 	int fd, err;
 
-	sysfs_path(path, sizeof(path), bdf, file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -559,6 +557,32 @@ int sysfs_write(const char *bdf, const char *file, const char *val)
 	if (n < 0)
 		return -err;
 	return (size_t)n == len ? 0 : -EIO;
+}
+
+int sysfs_write(const char *bdf, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+
+	sysfs_path(path, sizeof(path), bdf, file);
+	return sysfs_write_path(path, val);
+}
+
+int sysfs_driver(const char *bdf, char *name, size_t len)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	sysfs_path(path, sizeof(path), bdf, "driver");
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	base = base ? base + 1 : link;
+	if ((size_t)snprintf(name, len, "%s", base) >= len)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 bool sysfs_exists(const char *bdf, const char *file)

@@ -137,6 +137,10 @@ int sysfs_read_ulong(const char *bdf, const char *file, unsigned long *val);
 int sysfs_file_size(const char *bdf, const char *file, off_t *size);
 /* Write the string @val to attribute @file. 0 or a negative errno. */
 int sysfs_write(const char *bdf, const char *file, const char *val);
+/* The same for any sysfs file, @path absolute (a bus's drivers_probe). */
+int sysfs_write_path(const char *path, const char *val);
+/* The name of the driver @bdf is bound to; -ENOENT when none. */
+int sysfs_driver(const char *bdf, char *name, size_t len);
 /* Does @file (an attribute or a link such as physfn) exist? */
 bool sysfs_exists(const char *bdf, const char *file);
 /* line @index of the resource file: start, end and flags */
