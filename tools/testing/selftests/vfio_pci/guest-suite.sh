@@ -135,11 +135,16 @@ ivshmem:1af4:1110 vga:1234:1111"
 # the functions whose interrupts are taken: edu (INTx, MSI, DMA), e1000e
 # (MSI-X)
 IRQ_DEVICES="edu:1234:11e8 e1000e:8086:10d3"
-# the VF's results: create, config, mmap, remove
-VF_RESULTS=4
+# the functions reset: behind a root port alone (edu, e1000e, nvme) and
+# on the root bus, where no hot reset exists (ivshmem, testdev)
+RESET_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010
+ivshmem:1af4:1110 testdev:1b36:0005"
+# the VF's results: create, config, mmap, reset, remove
+VF_RESULTS=5
 
 echo "KTAP version 1"
-echo "1..$((7 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES | wc -w) + VF_RESULTS))"
+echo "1..$((7 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
+	$RESET_DEVICES | wc -w) + VF_RESULTS))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
 
 if ours; then
@@ -168,6 +173,11 @@ for dev in $IRQ_DEVICES; do
 	subtest "irq_${dev%%:*}" on_vfio vfio_pci_irq_test "${dev#*:}"
 done
 subtest irq_edu_nointxmask irq_nointxmask 1234:11e8
+# every function of the std set is on vfio-pci by now: the foreign group
+# case of the hot reset has its second device
+for dev in $RESET_DEVICES; do
+	subtest "reset_${dev%%:*}" on_vfio vfio_pci_reset_test "${dev#*:}"
+done
 
 vf=$(nvme_vf_create 2> "$TMPDIR/nvme_vf.err")
 sed 's/^#* */# /' "$TMPDIR/nvme_vf.err"
@@ -175,10 +185,12 @@ if [ -n "$vf" ]; then
 	result ok nvme_vf_create
 	subtest config_nvme_vf "$RIG_BIN/vfio_pci_config_test" "$vf"
 	subtest mmap_nvme_vf "$RIG_BIN/vfio_pci_mmap_test" "$vf"
+	subtest reset_nvme_vf "$RIG_BIN/vfio_pci_reset_test" "$vf"
 else
 	result "not ok" nvme_vf_create
 	result ok config_nvme_vf "SKIP no nvme VF: creating it failed"
 	result ok mmap_nvme_vf "SKIP no nvme VF: creating it failed"
+	result ok reset_nvme_vf "SKIP no nvme VF: creating it failed"
 fi
 if nvme_vf_remove; then result ok nvme_vf_remove; else result "not ok" nvme_vf_remove; fi
 exit 0
