@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# events.sh FLAVOR: the ERR and REQ eventfds signalled by real events that
+# only the host can cause, on the driver of FLAVOR.
+#
+# The guest binds e1000e and edu to vfio-pci and opens each with
+# vfio_pci_wait_event. The host injects an uncorrectable non-fatal AER
+# error (Completion Timeout) at e1000e's root port through QEMU's monitor:
+# the guest's AER driver reports it to every driver below that port, ours
+# signals ERR, and the device must still answer. (QEMU's e1000e cannot
+# send the error itself: its Device Control reporting bits are read-only
+# zero, so its messages never leave it.)
+# then hot-unplugs edu (the kernel asks for the device back through REQ;
+# once the program closes it, the unplug completes).
+#
+# Exits 0 when both were signalled and edu is gone, non-zero otherwise.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+flavor=${1:?usage: events.sh vm|debug|upstream}
+dir=$RIG_BUILD/vm/events-$flavor
+wait_s=120
+limit=600
+[ "$flavor" = debug ] && limit=1500
+
+rm -rf "$dir"
+"$RIG_TOP/scripts/rig/vm.sh" -f "$flavor" -d std -t "$limit" -o "$dir" -- '
+	rig_load_vfio || exit 1
+	nic=$(rig_find 8086:10d3) && edu=$(rig_find 1234:11e8) || exit 1
+	rig_bind "$nic" vfio-pci && rig_bind "$edu" vfio-pci || exit 1
+	"$RIG_BIN/vfio_pci_wait_event" "$nic" err '$wait_s' "$RIG_OUT/ready-err" ||
+		exit 1
+	"$RIG_BIN/vfio_pci_wait_event" "$edu" req '$wait_s' "$RIG_OUT/ready-req" ||
+		exit 1
+	for i in $(seq 60); do
+		[ -e "/sys/bus/pci/devices/$edu" ] || { echo "$edu unplugged"; exit 0; }
+		sleep 1
+	done
+	echo "$edu still present after it was released"
+	exit 1' &
+pid=$!
+
+# wait_for FILE: until the guest creates FILE or exits
+wait_for() {
+	local i
+	for i in $(seq $limit); do
+		[ -e "$1" ] && return 0
+		kill -0 $pid 2>/dev/null || return 1
+		sleep 1
+	done
+	return 1
+}
+
+qmp() {
+	"$RIG_TOP/scripts/rig/qmp.py" "$dir/qmp.sock" "$@"
+}
+
+# HMP answers with its output as a JSON string: "OK id: rp2 ..." here.
+inject_aer() {
+	local out
+	out=$(qmp human-monitor-command \
+		'{"command-line": "pcie_aer_inject_error rp2 0x00004000"}')
+	echo "host: pcie_aer_inject_error rp2 0x00004000 (Completion Timeout): $out"
+	[[ $out == '"OK id: rp2 '* ]]
+}
+
+ok=1
+if wait_for "$dir/ready-err"; then
+	inject_aer || ok=0
+else
+	echo "host: the guest never got ready for ERR"
+	ok=0
+fi
+if [ $ok -eq 1 ] && wait_for "$dir/ready-req"; then
+	qmp device_del '{"id": "edu0"}' >/dev/null || ok=0
+	echo "host: device_del edu0"
+else
+	ok=0
+fi
+[ $ok -eq 1 ] || kill $pid 2>/dev/null || true
+rc=0
+wait $pid || rc=$?
+[ $ok -eq 1 ] || rc=${rc/#0/1}
+exit $rc

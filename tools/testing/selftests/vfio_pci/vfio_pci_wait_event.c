@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_pci_wait_event BDF err|req SECONDS READY_FILE
+ *
+ * Open BDF (device cdev and iommufd, else group and container), attach an
+ * eventfd to its ERR or REQ index, create READY_FILE and wait up to
+ * SECONDS for the eventfd. Whoever waits for READY_FILE then makes the
+ * event happen from outside: an AER error injected through QEMU's monitor
+ * for ERR, a hot-unplug or an unbind for REQ.
+ *
+ * On ERR the device must still answer afterwards: its vendor ID is read
+ * through the config region and compared with sysfs. On REQ the device is
+ * closed, which is what lets the kernel take it back.
+ *
+ * Exits 0 when the eventfd fired (and the checks held), 1 otherwise.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/pci_regs.h>
+
+#include "vfio_util.h"
+
+static int set_trigger(struct vfio_dev *d, __u32 index, int fd)
+{
+	struct {
+		struct vfio_irq_set hdr;
+		__s32 fd;
+	} arg = {
+		.hdr = {
+			.argsz = sizeof(arg),
+			.flags = VFIO_IRQ_SET_DATA_EVENTFD |
+				 VFIO_IRQ_SET_ACTION_TRIGGER,
+			.index = index,
+			.start = 0,
+			.count = 1,
+		},
+		.fd = fd,
+	};
+
+	return ioctl(d->device_fd, VFIO_DEVICE_SET_IRQS, &arg) ? -errno : 0;
+}
+
+static int touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/* Wait for @efd: the elapsed ms, or -1 on time-out or error. */
+static long wait_efd(int efd, int seconds)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	long start = now_ms();
+	__u64 count;
+	int n;
+
+	do {
+		n = poll(&p, 1, seconds * 1000);
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0 || read(efd, &count, sizeof(count)) != sizeof(count))
+		return -1;
+	return now_ms() - start;
+}
+
+/* After an error report the function must still answer config reads. */
+static int still_answers(struct vfio_dev *d, const char *bdf)
+{
+	unsigned long want;
+	__u32 vendor;
+	int ret;
+
+	ret = sysfs_read_ulong(bdf, "vendor", &want);
+	if (!ret)
+		ret = vfio_cfg_read(d, PCI_VENDOR_ID, 2, &vendor);
+	if (ret) {
+		printf("%s: vendor ID read failed: %s\n", bdf, strerror(-ret));
+		return 1;
+	}
+	if (vendor != want) {
+		printf("%s: vendor ID 0x%04x through VFIO, 0x%04lx in sysfs\n",
+		       bdf, vendor, want);
+		return 1;
+	}
+	printf("%s: still answers: vendor 0x%04x\n", bdf, vendor);
+	return 0;
+}
+
+static int run(const char *bdf, __u32 index, int seconds, const char *ready)
+{
+	const char *name = index == VFIO_PCI_ERR_IRQ_INDEX ? "ERR" : "REQ";
+	struct vfio_dev d;
+	int efd, ret, fail = 1;
+	long ms;
+
+	ret = vfio_dev_open(&d, bdf, VFIO_MODE_CDEV);
+	if (ret)
+		ret = vfio_dev_open(&d, bdf, VFIO_MODE_GROUP);
+	if (ret) {
+		printf("%s: cannot open: %s\n", bdf, d.err);
+		return 1;
+	}
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0) {
+		printf("eventfd: %s\n", strerror(errno));
+		goto close_dev;
+	}
+	ret = set_trigger(&d, index, efd);
+	if (ret) {
+		printf("%s: %s trigger: %s\n", bdf, name, strerror(-ret));
+		goto close_efd;
+	}
+	ret = touch(ready);
+	if (ret) {
+		printf("%s: %s\n", ready, strerror(-ret));
+		goto close_efd;
+	}
+	printf("%s: opened through %s, waiting %d s for %s\n", bdf, d.path,
+	       seconds, name);
+	fflush(stdout);
+	ms = wait_efd(efd, seconds);
+	if (ms < 0) {
+		printf("%s: %s not signalled within %d s\n", bdf, name, seconds);
+		goto close_efd;
+	}
+	printf("%s: %s signalled after %ld ms\n", bdf, name, ms);
+	fail = index == VFIO_PCI_ERR_IRQ_INDEX ? still_answers(&d, bdf) : 0;
+close_efd:
+	if (efd >= 0)
+		close(efd);
+close_dev:
+	vfio_dev_close(&d);
+	return fail;
+}
+
+int main(int argc, char **argv)
+{
+	__u32 index;
+	int seconds;
+
+	if (argc != 5 || atoi(argv[3]) <= 0) {
+		fprintf(stderr, "usage: %s BDF err|req SECONDS READY_FILE\n",
+			argv[0]);
+		return 2;
+	}
+	if (!strcmp(argv[2], "err")) {
+		index = VFIO_PCI_ERR_IRQ_INDEX;
+	} else if (!strcmp(argv[2], "req")) {
+		index = VFIO_PCI_REQ_IRQ_INDEX;
+	} else {
+		fprintf(stderr, "%s: unknown event '%s'\n", argv[0], argv[2]);
+		return 2;
+	}
+	seconds = atoi(argv[3]);
+	return run(argv[1], index, seconds, argv[4]);
+}
