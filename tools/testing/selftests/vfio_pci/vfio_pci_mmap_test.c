@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,49 +112,6 @@ static bool is_vf;
 static unsigned long vendor_id, device_id, class_code;
 static size_t page_size;
 
-/* SIGBUS handling: each thread arms its own jump buffer */
-
-static __thread sigjmp_buf *fault_jmp;
-
-static void on_sigbus(int sig)
-{
-	if (fault_jmp)
-		siglongjmp(*fault_jmp, 1);
-	/* not expected here: the retried access kills the program */
-	signal(sig, SIG_DFL);
-}
-
-/* Load the dword at @p; false when the access raised SIGBUS. */
-static bool load32(const void *p, __u32 *val)
-{
-	sigjmp_buf jb;
-
-	if (sigsetjmp(jb, 1)) {
-		fault_jmp = NULL;
-		return false;
-	}
-	fault_jmp = &jb;
-	/* one 32-bit load the compiler may neither split nor drop */
-	*val = __atomic_load_n((const __u32 *)p, __ATOMIC_RELAXED);
-	fault_jmp = NULL;
-	return true;
-}
-
-/* Store @val at @p; false when the access raised SIGBUS. */
-static bool store32(void *p, __u32 val)
-{
-	sigjmp_buf jb;
-
-	if (sigsetjmp(jb, 1)) {
-		fault_jmp = NULL;
-		return false;
-	}
-	fault_jmp = &jb;
-	__atomic_store_n((__u32 *)p, val, __ATOMIC_RELAXED);
-	fault_jmp = NULL;
-	return true;
-}
-
 static size_t page_round(__u64 size)
 {
 	return (size_t)((size + page_size - 1) & ~(__u64)(page_size - 1));
@@ -249,7 +205,7 @@ static void check_same(struct test_ctx *t, int bar, const __u8 *p,
 	__u32 mapped, direct;
 	int ret;
 
-	if (check(t, load32(p, &mapped),
+	if (check(t, vfio_load32(p, &mapped),
 		  "reading BAR%d+0x%llx through the mapping raised SIGBUS",
 		  bar, (unsigned long long)off))
 		return;
@@ -568,7 +524,7 @@ static void check_spot(struct test_ctx *t, const struct spot *s,
 	__u32 v;
 	int ret;
 
-	if (!check(t, load32(m->addr + s->off, &v),
+	if (!check(t, vfio_load32(m->addr + s->off, &v),
 		   "BAR%d+0x%llx %s: the mapping raised SIGBUS", s->bar,
 		   (unsigned long long)s->off, when))
 		check(t, v == s->expect,
@@ -590,11 +546,11 @@ static void check_disabled(struct test_ctx *t, const struct spot *s,
 	__u8 *p = m->addr + s->off;
 	int ret;
 
-	check(t, !load32(p, &v),
+	check(t, !vfio_load32(p, &v),
 	      "reading BAR%d+0x%llx through the mapping with memory disabled did not raise SIGBUS (read 0x%08x)",
 	      s->bar, (unsigned long long)s->off, v);
 	if (s->scratch)
-		check(t, !store32(p, SCRATCH_B),
+		check(t, !vfio_store32(p, SCRATCH_B),
 		      "writing BAR%d+0x%llx through the mapping with memory disabled did not raise SIGBUS",
 		      s->bar, (unsigned long long)s->off);
 	ret = vfio_bar_read32(t->d, s->bar, s->off, &v);
@@ -701,11 +657,11 @@ static int child_access(__u8 *p, __u32 expect, bool write)
 {
 	__u32 v;
 
-	if (!load32(p, &v))
+	if (!vfio_load32(p, &v))
 		return CHILD_READ_FAULT;
 	if (v != expect)
 		return CHILD_MISMATCH;
-	if (write && !store32(p, SCRATCH_B))
+	if (write && !vfio_store32(p, SCRATCH_B))
 		return CHILD_WRITE_FAULT;
 	return CHILD_OK;
 }
@@ -833,7 +789,7 @@ static void worker_round(struct worker *w)
 		worker_error(w, errno);
 		return;
 	}
-	if (load32(p + s->off, &v))
+	if (vfio_load32(p + s->off, &v))
 		worker_value(w, v);
 	else
 		w->faults++;
@@ -1144,12 +1100,10 @@ static const struct test tests[] = {
 /* Identify the function, find its scratch dword, catch SIGBUS. */
 static void probe(const char *bdf)
 {
-	struct sigaction sa = { .sa_handler = on_sigbus };
 	size_t i;
 
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, NULL);
+	vfio_catch_sigbus();
 	is_vf = sysfs_exists(bdf, "physfn");
 	if (sysfs_read_ulong(bdf, "vendor", &vendor_id) ||
 	    sysfs_read_ulong(bdf, "device", &device_id) ||

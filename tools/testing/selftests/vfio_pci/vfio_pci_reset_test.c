@@ -23,8 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,48 +146,6 @@ static struct affected affected[MAX_AFFECTED];
 static int nr_affected;
 static size_t page_size;
 
-/* ---- SIGBUS through a mapping ---- */
-
-static sigjmp_buf *fault_jmp;
-
-static void on_sigbus(int sig)
-{
-	if (fault_jmp)
-		siglongjmp(*fault_jmp, 1);
-	/* not expected here: the retried access kills the program */
-	signal(sig, SIG_DFL);
-}
-
-/* Load the dword at @p; false when the access raised SIGBUS. */
-static bool load32(const void *p, __u32 *val)
-{
-	sigjmp_buf jb;
-
-	if (sigsetjmp(jb, 1)) {
-		fault_jmp = NULL;
-		return false;
-	}
-	fault_jmp = &jb;
-	*val = __atomic_load_n((const __u32 *)p, __ATOMIC_RELAXED);
-	fault_jmp = NULL;
-	return true;
-}
-
-/* Store @val at @p; false when the access raised SIGBUS. */
-static bool store32(void *p, __u32 val)
-{
-	sigjmp_buf jb;
-
-	if (sigsetjmp(jb, 1)) {
-		fault_jmp = NULL;
-		return false;
-	}
-	fault_jmp = &jb;
-	__atomic_store_n((__u32 *)p, val, __ATOMIC_RELAXED);
-	fault_jmp = NULL;
-	return true;
-}
-
 /* ---- device and topology detection ---- */
 
 /* Is @name a PCI address, DDDD:BB:DD.F? */
@@ -201,23 +157,6 @@ static bool is_bdf(const char *name)
 	return sscanf(name, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn,
 		      &len) == 4 && (size_t)len == strlen(name) &&
 	       len == 12;
-}
-
-/* The IOMMU group number of @bdf: 0 or a negative errno. */
-static int group_of(const char *bdf, int *id)
-{
-	char path[PATH_MAX], link[PATH_MAX];
-	const char *base;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), SYSFS_PCI "/%s/iommu_group", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -errno;
-	link[n] = '\0';
-	base = strrchr(link, '/');
-	*id = atoi(base ? base + 1 : link);
-	return 0;
 }
 
 /* Is @bdf bound to vfio-pci? */
@@ -239,7 +178,7 @@ static bool add_affected(const char *bdf, const char *name)
 	}
 	snprintf(a->bdf, sizeof(a->bdf), "%s", name);
 	a->self = !strcmp(name, bdf);
-	if (group_of(name, &a->group_id)) {
+	if (sysfs_group_id(name, &a->group_id)) {
 		topo_why = "a function on the device's bus has no IOMMU group";
 		return false;
 	}
@@ -310,13 +249,11 @@ static const char *topo_name(void)
 
 static void probe_device(const char *bdf)
 {
-	struct sigaction sa = { .sa_handler = on_sigbus };
 	unsigned long device_id = 0;
 	int i;
 
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, NULL);
+	vfio_catch_sigbus();
 
 	sysfs_read_ulong(bdf, "vendor", &vendor_id);
 	sysfs_read_ulong(bdf, "device", &device_id);
@@ -552,7 +489,7 @@ static void check_mapping(struct test_ctx *t, __u8 *p, const char *what)
 
 	if (!p)
 		return;
-	if (check(t, load32(p + off, &mapped),
+	if (check(t, vfio_load32(p + off, &mapped),
 		  "after %s a read through the BAR0 mapping raised SIGBUS",
 		  what))
 		return;
@@ -565,7 +502,7 @@ static void check_mapping(struct test_ctx *t, __u8 *p, const char *what)
 	check(t, mapped == EDU_ID,
 	      "after %s edu's ID reads 0x%08x through the mapping", what,
 	      mapped);
-	if (check(t, store32(p + EDU_REG_LIVENESS, 0x0badcafe),
+	if (check(t, vfio_store32(p + EDU_REG_LIVENESS, 0x0badcafe),
 		  "after %s a write through the BAR0 mapping raised SIGBUS",
 		  what))
 		return;
@@ -1132,7 +1069,7 @@ static int open_foreign_group(struct test_ctx *t, char *bdf, size_t len)
 		return -1;
 	while (fd < 0 && (de = readdir(dir))) {
 		if (!is_bdf(de->d_name) || !strcmp(de->d_name, t->bdf) ||
-		    group_of(de->d_name, &id) || id == t->d->group_id)
+		    sysfs_group_id(de->d_name, &id) || id == t->d->group_id)
 			continue;
 		snprintf(path, sizeof(path), "/dev/vfio/%d", id);
 		fd = open(path, O_RDWR | O_CLOEXEC);

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,24 +85,38 @@ static int open_fail(struct vfio_dev *d, int err, const char *fmt, ...)
 	return -err;
 }
 
-static int read_group_id(const char *bdf, int *id)
+/* The last component of the link @file of @bdf, into @name. */
+static int sysfs_link_name(const char *bdf, const char *file, char *name,
+			   size_t len)
 {
 	char path[PATH_MAX], link[PATH_MAX];
 	const char *base;
-	char *end;
 	ssize_t n;
-	long v;
 
-	snprintf(path, sizeof(path), SYSFS_PCI "/%s/iommu_group", bdf);
+	snprintf(path, sizeof(path), SYSFS_PCI "/%s/%s", bdf, file);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0)
 		return -errno;
 	link[n] = '\0';
 	base = strrchr(link, '/');
 	base = base ? base + 1 : link;
+	if ((size_t)snprintf(name, len, "%s", base) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int sysfs_group_id(const char *bdf, int *id)
+{
+	char name[32], *end;
+	long v;
+	int ret;
+
+	ret = sysfs_link_name(bdf, "iommu_group", name, sizeof(name));
+	if (ret)
+		return ret;
 	errno = 0;
-	v = strtol(base, &end, 10);
-	if (errno || end == base || *end || v < 0 || v > INT_MAX)
+	v = strtol(name, &end, 10);
+	if (errno || end == name || *end || v < 0 || v > INT_MAX)
 		return -EINVAL;
 	*id = (int)v;
 	return 0;
@@ -133,7 +149,7 @@ int vfio_dev_open_group(struct vfio_dev *d, const char *bdf)
 		return open_fail(d, EOPNOTSUPP,
 				 "container lacks VFIO_TYPE1v2_IOMMU");
 
-	ret = read_group_id(bdf, &d->group_id);
+	ret = sysfs_group_id(bdf, &d->group_id);
 	if (ret)
 		return open_fail(d, -ret, "readlink %s/%s/iommu_group",
 				 SYSFS_PCI, bdf);
@@ -569,20 +585,7 @@ int sysfs_write(const char *bdf, const char *file, const char *val)
 
 int sysfs_driver(const char *bdf, char *name, size_t len)
 {
-	char path[PATH_MAX], link[PATH_MAX];
-	const char *base;
-	ssize_t n;
-
-	sysfs_path(path, sizeof(path), bdf, "driver");
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -errno;
-	link[n] = '\0';
-	base = strrchr(link, '/');
-	base = base ? base + 1 : link;
-	if ((size_t)snprintf(name, len, "%s", base) >= len)
-		return -ENAMETOOLONG;
-	return 0;
+	return sysfs_link_name(bdf, "driver", name, len);
 }
 
 bool sysfs_exists(const char *bdf, const char *file)
@@ -737,4 +740,60 @@ const char *vfio_flags_str(char *buf, size_t len, __u32 flags,
 	else if (!used)
 		snprintf(buf, len, "none");
 	return buf;
+}
+
+/*
+ * BAR mappings: accesses that survive SIGBUS. Each thread arms its own
+ * jump buffer around the access.
+ */
+
+struct fault_catch {
+	sigjmp_buf jb;
+};
+
+static __thread struct fault_catch *fault_catch;
+
+static void on_sigbus(int sig)
+{
+	if (fault_catch)
+		siglongjmp(fault_catch->jb, 1);
+	/* not expected here: the retried access kills the program */
+	signal(sig, SIG_DFL);
+}
+
+void vfio_catch_sigbus(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+bool vfio_load32(const void *p, __u32 *val)
+{
+	struct fault_catch fc;
+
+	if (sigsetjmp(fc.jb, 1)) {
+		fault_catch = NULL;
+		return false;
+	}
+	fault_catch = &fc;
+	/* one 32-bit load the compiler may neither split nor drop */
+	*val = __atomic_load_n((const __u32 *)p, __ATOMIC_RELAXED);
+	fault_catch = NULL;
+	return true;
+}
+
+bool vfio_store32(void *p, __u32 val)
+{
+	struct fault_catch fc;
+
+	if (sigsetjmp(fc.jb, 1)) {
+		fault_catch = NULL;
+		return false;
+	}
+	fault_catch = &fc;
+	__atomic_store_n((__u32 *)p, val, __ATOMIC_RELAXED);
+	fault_catch = NULL;
+	return true;
 }

@@ -141,6 +141,8 @@ int sysfs_write(const char *bdf, const char *file, const char *val);
 int sysfs_write_path(const char *path, const char *val);
 /* The name of the driver @bdf is bound to; -ENOENT when none. */
 int sysfs_driver(const char *bdf, char *name, size_t len);
+/* The number of the IOMMU group of @bdf. */
+int sysfs_group_id(const char *bdf, int *id);
 /* Does @file (an attribute or a link such as physfn) exist? */
 bool sysfs_exists(const char *bdf, const char *file);
 /* line @index of the resource file: start, end and flags */
@@ -154,6 +156,16 @@ int sysfs_resource(const char *bdf, int index, __u64 *start, __u64 *end,
 /* size of resource @index, 0 when the line is all zeros */
 int sysfs_resource_size(const char *bdf, int index, __u64 *size);
 bool sysfs_device_exists(const char *bdf);
+
+/*
+ * Accesses through a BAR mapping that report SIGBUS (memory decode off,
+ * function in D3hot) instead of dying of it, once vfio_catch_sigbus()
+ * has installed the handler. Each thread may use them. They return
+ * false when the access faulted.
+ */
+void vfio_catch_sigbus(void);
+bool vfio_load32(const void *p, __u32 *val);
+bool vfio_store32(void *p, __u32 val);
 
 /* KTAP output */
 void ktap_plan(int n);
