@@ -44,6 +44,8 @@ int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
 	spin_lock_init(&vdev->irqlock);
 	mutex_init(&vdev->cfg_lock);
 	mutex_init(&vdev->bar_lock);
+	/* whatever drove it before may have left state behind */
+	vdev->needs_reset = true;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_init_dev);
@@ -174,8 +176,9 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_remove);
  * vfio_pci_core_open_device() - &vfio_device_ops.open_device
  * @core_vdev: the device, opened for the first time since its last close
  *
- * Enables the device, remembers its config state for the close, and builds
- * the config space that userspace will see.
+ * Enables the device, resets it unless it is known to be clean, remembers
+ * its config state for the close, and builds the config space that
+ * userspace will see.
  *
  * Return: 0, or -errno with the device left as it was.
  */
@@ -188,6 +191,9 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	ret = pci_enable_device(pdev);
 	if (ret)
 		return ret;
+	ret = vfio_pci_reset_on_open(vdev);
+	if (ret)
+		goto err_disable;
 	pci_save_state(pdev);
 	vdev->saved_state = pci_store_saved_state(pdev);
 	if (!vdev->saved_state)
@@ -206,6 +212,7 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 err_free_state:
 	kfree(vdev->saved_state);
 	vdev->saved_state = NULL;
+err_disable:
 	pci_disable_device(pdev);
 	return ret;
 }

@@ -250,8 +250,11 @@ struct vfio_pci_irq_ctx {
  * @subpage_tail: per BAR smaller than a page, the reservation of the rest
  *	of its page while the device is open, or NULL
  * @reset_works: the device has a function reset, for VFIO_DEVICE_RESET
- * @needs_reset: the device closed without the reset it should have had;
+ * @needs_reset: the device may hold state of an earlier user, or of the
+ *	driver it had before: set at probe and at open, cleared by a reset;
  *	under the device set's lock (see "device sets" in vfio_pci_reset.c)
+ * @reset_pending: the device closed without a reset, which its slot or
+ *	bus owes it once the set is closed; under the device set's lock
  * @msix_bar: BAR of the MSI-X table, or -1 without MSI-X
  * @msix_offset: offset of the MSI-X table in @msix_bar
  * @msix_size: bytes of the MSI-X table
@@ -292,6 +295,7 @@ struct vfio_pci_core_device {
 	struct resource *subpage_tail[PCI_STD_NUM_BARS];
 	bool reset_works;
 	bool needs_reset;		/* under vdev.dev_set->lock */
+	bool reset_pending;		/* under vdev.dev_set->lock */
 	int msix_bar;
 	u32 msix_offset;
 	u32 msix_size;
@@ -376,6 +380,7 @@ long vfio_pci_ioctl_hot_reset_info(struct vfio_pci_core_device *vdev,
 				   void __user *arg);
 long vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
 			      void __user *arg);
+int vfio_pci_reset_on_open(struct vfio_pci_core_device *vdev);
 void vfio_pci_reset_on_close(struct vfio_pci_core_device *vdev);
 
 long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,

@@ -37,9 +37,18 @@
  * bound to the caller's iommufd or sharing an IOMMU group with a device
  * that is.
  *
- * When a member closes and its function reset failed or does not exist,
- * it is marked as needing a reset; when the last open member of the set
- * closes and a member needs one, the slot or bus is reset then.
+ * A device is reset before a user gets it and after the user is done: a
+ * user must find neither the state its driver before left nor the state
+ * of an earlier user. &vfio_pci_core_device.needs_reset tracks whether
+ * the device may hold such state: set at probe and at open, cleared by a
+ * successful reset. The reset at close is the one that counts: it clears
+ * the flag, and the next open then skips a reset that cannot be needed
+ * (nobody but the kernel touched the device in between), halving the
+ * cost of an open and close. The first open after probe, and any open
+ * after a close whose reset failed, resets the function. When a member
+ * closes without a function reset (&vfio_pci_core_device.reset_pending)
+ * and the last open member of the set closes, the slot or bus is reset
+ * then.
  */
 
 /**
@@ -276,8 +285,10 @@ static int set_reset_locked(struct vfio_pci_core_device *vdev)
 		vfio_pci_decode_lock_in_set(cur);
 	ret = pci_reset_bus(vdev->pdev);
 	list_for_each_entry(cur, &set->device_list, vdev.dev_set_list) {
-		if (!ret)
+		if (!ret) {
 			cur->needs_reset = false;
+			cur->reset_pending = false;
+		}
 		vfio_pci_decode_unlock(cur);
 	}
 	return ret;
@@ -420,7 +431,7 @@ long vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
 	return ret;
 }
 
-/* ---- VFIO_DEVICE_RESET and the reset on close ---- */
+/* ---- VFIO_DEVICE_RESET and the resets on open and close ---- */
 
 /**
  * vfio_pci_ioctl_reset() - VFIO_DEVICE_RESET
@@ -444,13 +455,41 @@ long vfio_pci_ioctl_reset(struct vfio_pci_core_device *vdev)
 	return ret;
 }
 
-/* Does any member of @set still need the reset it did not get? */
-static bool set_needs_reset(struct vfio_device_set *set)
+/**
+ * vfio_pci_reset_on_open() - give a user a device no one else left state in
+ * @vdev: a device in open_device(), set lock held by the VFIO core
+ *
+ * Resets the function when it may hold state of an earlier user or driver;
+ * a device without a function reset is used as it is, as on upstream.
+ *
+ * Return: 0, or -EAGAIN when the function is locked (a reset or probe
+ * elsewhere): the open fails rather than hand over a device not reset.
+ */
+int vfio_pci_reset_on_open(struct vfio_pci_core_device *vdev)
+{
+	int ret;
+
+	lockdep_assert_held(&vdev->vdev.dev_set->lock);
+	if (vdev->needs_reset) {
+		ret = pci_try_reset_function(vdev->pdev);
+		if (ret == -EAGAIN)
+			return ret;
+		if (ret && ret != -ENOTTY)
+			pci_dbg(vdev->pdev, "vfio: no reset on open (%d)\n",
+				ret);
+	}
+	/* the user's from here on */
+	vdev->needs_reset = true;
+	return 0;
+}
+
+/* Did any member of @set close without a reset? */
+static bool set_reset_pending(struct vfio_device_set *set)
 {
 	struct vfio_pci_core_device *cur;
 
 	list_for_each_entry(cur, &set->device_list, vdev.dev_set_list)
-		if (cur->needs_reset)
+		if (cur->reset_pending)
 			return true;
 	return false;
 }
@@ -472,8 +511,9 @@ void vfio_pci_reset_on_close(struct vfio_pci_core_device *vdev)
 	lockdep_assert_held(&set->lock);
 	ret = pci_try_reset_function(vdev->pdev);
 	vdev->needs_reset = ret != 0;
+	vdev->reset_pending = ret != 0;
 	/* the closing device itself still counts as open here */
-	if (vfio_device_set_open_count(set) > 1 || !set_needs_reset(set))
+	if (vfio_device_set_open_count(set) > 1 || !set_reset_pending(set))
 		return;
 	if (!set_covers_affected(vdev))
 		return;
