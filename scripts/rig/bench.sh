@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench: boot our driver (flavor vm) and the base tree's (flavor
 # upstream) with the same device set, bind edu, ivshmem and e1000e to
-# vfio-pci in each, run vfio_pci_bench there and print one table, ours
-# beside upstream.
+# vfio-pci in each, run vfio_pci_bench there, then again on a VF of the
+# nvme PF, and print one table, ours beside upstream.
 #
 # A benchmark, not a test: it fails only when a guest run fails, never on
 # a figure. Figures our driver cannot produce yet show as "n/a (reason)".
@@ -52,6 +52,15 @@ rig_bind "$edu" vfio-pci
 rig_bind "$shm" vfio-pci
 rig_bind "$nic" vfio-pci
 $RIG_BIN/vfio_pci_bench '"$args"' "$edu" "$shm" "$nic"
+# a VF of the nvme PF, made through the nvme driver: its FLR on close and
+# its unbind/bind
+rig_modprobe nvme
+pf=$(rig_find 1b36:0010)
+rig_bind "$pf" nvme
+echo 1 > "/sys/bus/pci/devices/$pf/sriov_numvfs"
+vf=$(basename "$(readlink "/sys/bus/pci/devices/$pf/virtfn0")")
+rig_bind "$vf" vfio-pci
+$RIG_BIN/vfio_pci_bench '"$args"' -V "$vf"
 '
 
 failed=
@@ -110,6 +119,12 @@ SINGLE = [
     ("fault.4k.faults", "  page faults taken"),
     ("fault.4k.retouch_ms", "  read again, all mapped"),
     ("fault.4k.munmap_ms", "  munmap after it"),
+    ("open.edu.p50", "open+close edu (bus reset) p50"),
+    ("open.edu.max", "  worst"),
+    ("open.vf.p50", "open+close nvme VF (FLR) p50"),
+    ("open.vf.max", "  worst"),
+    ("bind.vf.p50", "unbind+bind nvme VF p50"),
+    ("bind.vf.max", "  worst"),
 ]
 CALIBRATION = [
     ("timer.p50", "clock_gettime (timer) p50"),

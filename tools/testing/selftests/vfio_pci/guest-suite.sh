@@ -174,7 +174,9 @@ for dev in $IRQ_DEVICES; do
 done
 subtest irq_edu_nointxmask irq_nointxmask 1234:11e8
 # every function of the std set is on vfio-pci by now: the foreign group
-# case of the hot reset has its second device
+# case of the hot reset has its second device. With the nvme driver loaded
+# the nvme PF goes through it and back: its first open must reset it.
+rig_modprobe nvme
 for dev in $RESET_DEVICES; do
 	subtest "reset_${dev%%:*}" on_vfio vfio_pci_reset_test "${dev#*:}"
 done

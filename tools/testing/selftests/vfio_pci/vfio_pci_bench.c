@@ -18,7 +18,10 @@
  *  - interrupts: from the BAR write that makes the device interrupt to its
  *    eventfd being read, for INTx (also the whole round trip with the
  *    acknowledge and the unmask, by ACTION_UNMASK or by an unmask eventfd),
- *    MSI and MSI-X.
+ *    MSI and MSI-X;
+ *  - the lifecycle: open + close of edu (whose close resets its bus) and,
+ *    with -V, of an SR-IOV VF (whose close is an FLR), and the VF's unbind
+ *    + bind through sysfs, CYCLES times each, median and worst in ms.
  *
  * Devices are recognised by their ids: edu (1234:11e8) gets the config
  * space figures, BAR0 at 0x04 (its liveness register), the ioeventfd and
@@ -43,6 +46,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <sched.h>
@@ -101,6 +105,7 @@ struct bench_opts {
 	unsigned int budget_ms;	/* time per latency figure, at most */
 	unsigned int reps;	/* fault-in rounds; the median is reported */
 	unsigned int irqs;	/* timed interrupts per figure, at most */
+	unsigned int cycles;	/* open/close and bind cycles per figure */
 	enum vfio_open_mode mode;
 };
 
@@ -109,6 +114,7 @@ static struct bench_opts opts = {
 	.budget_ms = 1500,
 	.reps = 7,
 	.irqs = 400,
+	.cycles = 5,
 	.mode = VFIO_MODE_GROUP,
 };
 
@@ -1120,6 +1126,91 @@ static void bench_msix(struct vfio_dev *d)
 	efds_close(fds, E1000E_NR_VECTORS);
 }
 
+/* ---- lifecycle: open/close, unbind/bind ---- */
+
+/* Median and worst of the @n cycle times in @ns, as KEY.p50 and KEY.max. */
+static void report_cycles(const char *key, __u64 *ns, unsigned int n)
+{
+	char k[96];
+
+	qsort(ns, n, sizeof(*ns), cmp_u64);
+	snprintf(k, sizeof(k), "%s.p50", key);
+	print_ms(k, ns[n / 2]);
+	snprintf(k, sizeof(k), "%s.max", key);
+	print_ms(k, ns[n - 1]);
+}
+
+/*
+ * Open and close @bdf opts.cycles times: the whole of what a VMM pays to
+ * take a device and give it back, the reset on close included.
+ */
+static void bench_open_close(const char *bdf, const char *key)
+{
+	__u64 ns[64];
+	unsigned int i, n = opts.cycles;
+	struct vfio_dev d;
+	__u64 t0;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		t0 = now_ns();
+		ret = vfio_dev_open(&d, bdf, opts.mode);
+		if (ret) {
+			report_na(key, "open: %s", d.err);
+			errors++;
+			return;
+		}
+		vfio_dev_close(&d);
+		ns[i] = now_ns() - t0;
+	}
+	report_cycles(key, ns, n);
+}
+
+/* Unbind @bdf from its driver and bind it back, opts.cycles times. */
+static void bench_bind(const char *bdf, const char *key)
+{
+	char drv[64], unbind[PATH_MAX], bind[PATH_MAX];
+	unsigned int i, n = opts.cycles;
+	__u64 ns[64], t0;
+	int ret;
+
+	ret = sysfs_driver(bdf, drv, sizeof(drv));
+	if (ret) {
+		report_na(key, "%s has no driver: %s", bdf, errname(-ret));
+		errors++;
+		return;
+	}
+	snprintf(unbind, sizeof(unbind), "/sys/bus/pci/drivers/%s/unbind", drv);
+	snprintf(bind, sizeof(bind), "/sys/bus/pci/drivers/%s/bind", drv);
+	for (i = 0; i < n; i++) {
+		t0 = now_ns();
+		ret = sysfs_write_path(unbind, bdf);
+		if (!ret)
+			ret = sysfs_write_path(bind, bdf);
+		if (ret) {
+			report_na(key, "unbind/bind of %s: %s", bdf,
+				  errname(-ret));
+			errors++;
+			return;
+		}
+		ns[i] = now_ns() - t0;
+	}
+	report_cycles(key, ns, n);
+}
+
+/* The -V device: a VF bound to vfio-pci. */
+static void bench_vf(const char *bdf)
+{
+	if (!sysfs_exists(bdf, "physfn")) {
+		printf("error %s: not a VF (no physfn)\n", bdf);
+		errors++;
+		return;
+	}
+	printf("info vf %s via %s\n", bdf, vfio_mode_name(opts.mode));
+	bench_open_close(bdf, "open.vf");
+	bench_bind(bdf, "bind.vf");
+}
+
 static int device_id(const char *bdf, __u32 *id)
 {
 	unsigned long vendor, device;
@@ -1161,6 +1252,15 @@ static void bench_device(const char *bdf)
 	printf("info device %s %04x:%04x via %s\n", bdf, id >> 16,
 	       id & 0xffff, vfio_mode_name(opts.mode));
 	if (id == EDU_ID) {
+		/* closed meanwhile: each cycle is a first open */
+		vfio_dev_close(&d);
+		bench_open_close(bdf, "open.edu");
+		ret = vfio_dev_open(&d, bdf, opts.mode);
+		if (ret) {
+			printf("error %s: reopen: %s\n", bdf, d.err);
+			errors++;
+			return;
+		}
 		bench_config(&d);
 		bench_bar(&d, "bar.edu", 0, EDU_REG_LIVENESS);
 		bench_edu_irqs(&d);
@@ -1175,15 +1275,18 @@ static void bench_device(const char *bdf)
 static void print_usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-n ITERS] [-t MS] [-r REPS] [-i IRQS] [-p group|cdev] BDF...\n"
+		"usage: %s [-n ITERS] [-t MS] [-r REPS] [-i IRQS] [-c CYCLES] [-p group|cdev] [-V VF] [BDF...]\n"
 		"  -n  timed calls per latency figure, at most (%u)\n"
 		"  -t  milliseconds per latency figure, at most (%u)\n"
 		"  -r  fault-in rounds, median reported (%u)\n"
 		"  -i  timed interrupts per interrupt figure, at most (%u)\n"
+		"  -c  open/close and unbind/bind cycles per figure, 1 to 64 (%u)\n"
 		"  -p  open path (group)\n"
+		"  -V  a VF bound to vfio-pci: its open/close and unbind/bind\n"
 		"BDFs of edu (1234:11e8), ivshmem (1af4:1110) and e1000e (8086:10d3)\n"
 		"bound to vfio-pci\n",
-		prog, opts.iters, opts.budget_ms, opts.reps, opts.irqs);
+		prog, opts.iters, opts.budget_ms, opts.reps, opts.irqs,
+		opts.cycles);
 	exit(2);
 }
 
@@ -1202,9 +1305,10 @@ static unsigned int parse_uint(const char *s, const char *prog)
 int main(int argc, char **argv)
 {
 	struct io_op nop = { .fd = -1 };
+	const char *vf = NULL;
 	int opt, i;
 
-	while ((opt = getopt(argc, argv, "n:t:r:i:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:t:r:i:c:p:V:")) != -1) {
 		switch (opt) {
 		case 'n':
 			opts.iters = parse_uint(optarg, argv[0]);
@@ -1218,6 +1322,14 @@ int main(int argc, char **argv)
 		case 'i':
 			opts.irqs = parse_uint(optarg, argv[0]);
 			break;
+		case 'c':
+			opts.cycles = parse_uint(optarg, argv[0]);
+			if (opts.cycles > 64)
+				print_usage(argv[0]);
+			break;
+		case 'V':
+			vf = optarg;
+			break;
 		case 'p':
 			if (!strcmp(optarg, "group"))
 				opts.mode = VFIO_MODE_GROUP;
@@ -1230,7 +1342,7 @@ int main(int argc, char **argv)
 			print_usage(argv[0]);
 		}
 	}
-	if (optind == argc)
+	if (optind == argc && !vf)
 		print_usage(argv[0]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
@@ -1245,5 +1357,7 @@ int main(int argc, char **argv)
 	}
 	for (i = optind; i < argc; i++)
 		bench_device(argv[i]);
+	if (vf)
+		bench_vf(vf);
 	return errors ? 1 : 0;
 }

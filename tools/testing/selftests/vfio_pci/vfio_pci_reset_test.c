@@ -451,6 +451,109 @@ static void state_check(struct test_ctx *t, const struct state_reg *r,
 	state_set(t, r);
 }
 
+/* ---- a device between users ---- */
+
+#define NVME_LIVE_WAIT_MS	10000
+
+/* Reopen the device the way the harness had it open. */
+static bool reopen_dev(struct test_ctx *t, enum vfio_open_mode mode)
+{
+	return !check_ok(t, vfio_dev_open(t->d, t->bdf, mode), "reopen %s",
+			 t->bdf);
+}
+
+/* Wait until the nvme driver has the controller of @bdf live. */
+static bool nvme_live(const char *bdf)
+{
+	char path[PATH_MAX], state[16];
+	unsigned int ms;
+	ssize_t n;
+	int i;
+
+	for (ms = 0; ms < NVME_LIVE_WAIT_MS; ms += 100) {
+		for (i = 0; i < 8; i++) {
+			snprintf(path, sizeof(path), "nvme/nvme%d/state", i);
+			n = sysfs_read(bdf, path, state, sizeof(state) - 1, 0);
+			if (n > 0 && !strncmp(state, "live", 4))
+				return true;
+		}
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+/* Bind @bdf to @driver through driver_override, the admin's way. */
+static int rebind(const char *bdf, const char *driver)
+{
+	int ret = 0;
+
+	if (sysfs_exists(bdf, "driver"))
+		ret = sysfs_write(bdf, "driver/unbind", bdf);
+	if (!ret)
+		ret = sysfs_write(bdf, "driver_override", driver);
+	if (!ret)
+		ret = sysfs_write_path("/sys/bus/pci/drivers_probe", bdf);
+	return ret;
+}
+
+/*
+ * The nvme driver drives the function, which leaves the controller
+ * configured (CC) when it lets go; the device comes back to vfio-pci and
+ * the first open must hand it over reset.
+ */
+static void after_host_driver(struct test_ctx *t, const struct state_reg *r,
+			      enum vfio_open_mode mode)
+{
+	char ours[64];
+	bool live;
+
+	if (access("/sys/bus/pci/drivers/nvme", F_OK)) {
+		ktap_diag("%s: no nvme driver loaded: the host driver round is not run",
+			  t->name);
+		return;
+	}
+	if (check_ok(t, sysfs_driver(t->bdf, ours, sizeof(ours)), "driver"))
+		return;
+	vfio_dev_close(t->d);
+	if (check_ok(t, rebind(t->bdf, "nvme"), "bind to nvme"))
+		goto back;
+	live = nvme_live(t->bdf);
+	if (!check(t, live, "the nvme driver did not bring the controller up"))
+		ktap_diag("%s: the nvme driver had the controller live",
+			  t->name);
+back:
+	if (check_ok(t, rebind(t->bdf, ours), "bind back to %s", ours) ||
+	    !reopen_dev(t, mode))
+		return;
+	state_check(t, r, true, "the nvme driver and a first open");
+}
+
+/*
+ * A user never finds the state an earlier user left: state written before
+ * the device is closed reads as reset once it is opened again; nor the
+ * state the host driver it had before left, where the nvme driver is
+ * there to drive an nvme PF in between.
+ */
+static void test_reset_between_users(struct test_ctx *t)
+{
+	const struct state_reg *r = need_state(t);
+	enum vfio_open_mode mode = t->d->mode;
+
+	if (!r)
+		return;
+	if (!r->cleared) {
+		t->skip = "a reset leaves this device's state register as is";
+		return;
+	}
+	state_set(t, r);
+	vfio_dev_close(t->d);
+	if (!reopen_dev(t, mode))
+		return;
+	state_check(t, r, true, "a close and an open");
+	if (dev_kind == DEV_NVME)
+		after_host_driver(t, r, mode);
+}
+
 /* ---- mappings ---- */
 
 /* Map the first page of BAR0 if it offers mmap; NULL when it does not. */
@@ -1127,6 +1230,8 @@ static const struct test tests[] = {
 	{ "hot_reset_bad_args", test_hot_reset_bad_args },
 	{ "hot_reset_bad_fds", test_hot_reset_bad_fds },
 	{ "hot_reset_foreign_group", test_hot_reset_foreign_group },
+	/* last: it closes and reopens the device */
+	{ "reset_between_users", test_reset_between_users },
 };
 
 int main(int argc, char **argv)
