@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio_pci_wait_event BDF err|req SECONDS READY_FILE
+ * vfio_pci_wait_event BDF err|req|req-ignore SECONDS READY_FILE
  *
  * Open BDF (device cdev and iommufd, else group and container), attach an
  * eventfd to its ERR or REQ index, create READY_FILE and wait up to
@@ -10,13 +10,17 @@
  *
  * On ERR the device must still answer afterwards: its vendor ID is read
  * through the config region and compared with sysfs. On REQ the device is
- * closed, which is what lets the kernel take it back.
+ * closed, which is what lets the kernel take it back. With req-ignore the
+ * program plays a user that ignores the request: it waits, up to SECONDS
+ * again, for the kernel to ask a second time, then exits without closing
+ * anything, leaving the release to the kernel.
  *
  * Exits 0 when the eventfd fired (and the checks held), 1 otherwise.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +110,24 @@ static int still_answers(struct vfio_dev *d, const char *bdf)
 	return 0;
 }
 
-static int run(const char *bdf, __u32 index, int seconds, const char *ready)
+/* The kernel asks again while the device is kept: wait for that too. */
+static int ignore_request(const char *bdf, int efd, int seconds)
+{
+	long ms = wait_efd(efd, seconds);
+
+	if (ms < 0) {
+		printf("%s: REQ not signalled again within %d s\n", bdf,
+		       seconds);
+		return 1;
+	}
+	printf("%s: REQ signalled again after %ld ms; exiting with the device open\n",
+	       bdf, ms);
+	fflush(stdout);
+	_exit(0);
+}
+
+static int run(const char *bdf, __u32 index, bool ignore, int seconds,
+	       const char *ready)
 {
 	const char *name = index == VFIO_PCI_ERR_IRQ_INDEX ? "ERR" : "REQ";
 	struct vfio_dev d;
@@ -144,7 +165,12 @@ static int run(const char *bdf, __u32 index, int seconds, const char *ready)
 		goto close_efd;
 	}
 	printf("%s: %s signalled after %ld ms\n", bdf, name, ms);
-	fail = index == VFIO_PCI_ERR_IRQ_INDEX ? still_answers(&d, bdf) : 0;
+	if (ignore)
+		fail = ignore_request(bdf, efd, seconds);
+	else if (index == VFIO_PCI_ERR_IRQ_INDEX)
+		fail = still_answers(&d, bdf);
+	else
+		fail = 0;
 close_efd:
 	if (efd >= 0)
 		close(efd);
@@ -155,11 +181,13 @@ close_dev:
 
 int main(int argc, char **argv)
 {
+	bool ignore = false;
 	__u32 index;
 	int seconds;
 
 	if (argc != 5 || atoi(argv[3]) <= 0) {
-		fprintf(stderr, "usage: %s BDF err|req SECONDS READY_FILE\n",
+		fprintf(stderr,
+			"usage: %s BDF err|req|req-ignore SECONDS READY_FILE\n",
 			argv[0]);
 		return 2;
 	}
@@ -167,10 +195,13 @@ int main(int argc, char **argv)
 		index = VFIO_PCI_ERR_IRQ_INDEX;
 	} else if (!strcmp(argv[2], "req")) {
 		index = VFIO_PCI_REQ_IRQ_INDEX;
+	} else if (!strcmp(argv[2], "req-ignore")) {
+		index = VFIO_PCI_REQ_IRQ_INDEX;
+		ignore = true;
 	} else {
 		fprintf(stderr, "%s: unknown event '%s'\n", argv[0], argv[2]);
 		return 2;
 	}
 	seconds = atoi(argv[3]);
-	return run(argv[1], index, seconds, argv[4]);
+	return run(argv[1], index, ignore, seconds, argv[4]);
 }
