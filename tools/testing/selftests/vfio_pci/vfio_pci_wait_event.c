@@ -10,7 +10,9 @@
  *
  * On ERR the device must still answer afterwards: its vendor ID is read
  * through the config region and compared with sysfs. On REQ the device is
- * closed, which is what lets the kernel take it back. With req-ignore the
+ * closed, which is what lets the kernel take it back; for REQ the program
+ * also holds a mapping of BAR0 (when BAR0 can be mapped), which keeps the
+ * device open until it is unmapped. With req-ignore the
  * program plays a user that ignores the request: it waits, up to SECONDS
  * again, for the kernel to ask a second time, then exits without closing
  * anything, leaving the release to the kernel.
@@ -26,6 +28,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -126,12 +129,40 @@ static int ignore_request(const char *bdf, int efd, int seconds)
 	_exit(0);
 }
 
+/*
+ * Map and read the first page of BAR0, as a user driving the device
+ * would; the mapping stays until the program unmaps it or exits.
+ * Return: the mapping, or NULL when BAR0 cannot be mapped.
+ */
+static void *hold_bar0(struct vfio_dev *d, const char *bdf)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	__u32 first;
+	void *p;
+
+	p = vfio_region_mmap(d, VFIO_PCI_BAR0_REGION_INDEX, page, 0,
+			     PROT_READ, MAP_SHARED);
+	if (p == MAP_FAILED) {
+		printf("%s: BAR0 not mapped (%s): the device fd alone is held\n",
+		       bdf, strerror(errno));
+		return NULL;
+	}
+	vfio_catch_sigbus();
+	if (vfio_load32(p, &first))
+		printf("%s: BAR0 mapped, first dword 0x%08x\n", bdf, first);
+	else
+		printf("%s: BAR0 mapped, reading it raised SIGBUS\n", bdf);
+	return p;
+}
+
 static int run(const char *bdf, __u32 index, bool ignore, int seconds,
 	       const char *ready)
 {
 	const char *name = index == VFIO_PCI_ERR_IRQ_INDEX ? "ERR" : "REQ";
+	long page = sysconf(_SC_PAGESIZE);
 	struct vfio_dev d;
 	int efd, ret, fail = 1;
+	void *bar0 = NULL;
 	long ms;
 
 	ret = vfio_dev_open(&d, bdf, VFIO_MODE_CDEV);
@@ -151,6 +182,8 @@ static int run(const char *bdf, __u32 index, bool ignore, int seconds,
 		printf("%s: %s trigger: %s\n", bdf, name, strerror(-ret));
 		goto close_efd;
 	}
+	if (index == VFIO_PCI_REQ_IRQ_INDEX)
+		bar0 = hold_bar0(&d, bdf);
 	ret = touch(ready);
 	if (ret) {
 		printf("%s: %s\n", ready, strerror(-ret));
@@ -172,6 +205,8 @@ static int run(const char *bdf, __u32 index, bool ignore, int seconds,
 	else
 		fail = 0;
 close_efd:
+	if (bar0)
+		munmap(bar0, page);
 	if (efd >= 0)
 		close(efd);
 close_dev:
