@@ -83,7 +83,6 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_release_dev);
 int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
-
 	int ret;
 
 	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL) {

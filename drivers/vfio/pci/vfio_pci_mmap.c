@@ -315,6 +315,25 @@ static const struct vm_operations_struct vfio_pci_bar_vm_ops = {
 #endif
 };
 
+/*
+ * A BAR mapping is device memory, filled by faults: no struct pages behind
+ * it, never dumped or grown; uncached, and without the encryption bit
+ * under memory encryption (SEV, TDX), since MMIO is never encrypted.
+ * Where the architecture has the flag, a VM may map it with other
+ * cacheability.
+ */
+static void bar_vma_init(struct vm_area_struct *vma,
+			 struct vfio_pci_core_device *vdev)
+{
+	pgprot_t prot = pgprot_noncached(vma->vm_page_prot);
+
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
+		     VM_ALLOW_ANY_UNCACHED);
+	vma->vm_page_prot = pgprot_decrypted(prot);
+	vma->vm_ops = &vfio_pci_bar_vm_ops;
+	vma->vm_private_data = vdev;
+}
+
 /**
  * vfio_pci_core_mmap() - &vfio_device_ops.mmap
  * @core_vdev: an open device
@@ -353,20 +372,7 @@ int vfio_pci_core_mmap(struct vfio_device *core_vdev,
 	if (IS_ERR(io))
 		return PTR_ERR(io);
 
-	vma->vm_private_data = vdev;
-	/*
-	 * MMIO is never encrypted memory: under memory encryption (SEV,
-	 * TDX) the mapping must not carry the encryption bit.
-	 */
-	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
-	vma->vm_page_prot = pgprot_decrypted(vma->vm_page_prot);
-	/*
-	 * Device memory: no struct pages, never dumped or grown. Where the
-	 * architecture has the flag, a VM may map it with other cacheability.
-	 */
-	vm_flags_set(vma, VM_ALLOW_ANY_UNCACHED | VM_IO | VM_PFNMAP |
-		     VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_ops = &vfio_pci_bar_vm_ops;
+	bar_vma_init(vma, vdev);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_mmap);

@@ -372,7 +372,6 @@ void vfio_pci_core_request(struct vfio_device *vdev, unsigned int count);
 pci_ers_result_t vfio_pci_core_aer_err_detected(struct pci_dev *pdev,
 						pci_channel_state_t state);
 
-/* Device information ioctls (vfio_pci_info.c) */
 /* Resets and device sets (vfio_pci_reset.c) */
 int vfio_pci_devset_assign(struct vfio_pci_core_device *vdev);
 long vfio_pci_ioctl_reset(struct vfio_pci_core_device *vdev);
@@ -383,6 +382,7 @@ long vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
 int vfio_pci_reset_on_open(struct vfio_pci_core_device *vdev);
 void vfio_pci_reset_on_close(struct vfio_pci_core_device *vdev);
 
+/* Device information ioctls (vfio_pci_info.c) */
 long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
 			     void __user *arg);
 long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,

@@ -363,19 +363,22 @@ static struct file **get_groups(s32 __user *ufds, unsigned int n)
 		kfree(fds);
 		return ERR_PTR(-ENOMEM);
 	}
-	for (i = 0; i < n && !ret; i++) {
+	for (i = 0; i < n; i++) {
 		groups[i] = fget(fds[i]);
 		if (!groups[i]) {
 			ret = -EBADF;
-		} else if (!vfio_file_is_group(groups[i])) {
+			break;
+		}
+		if (!vfio_file_is_group(groups[i])) {
 			fput(groups[i]);
 			ret = -EINVAL;
+			break;
 		}
 	}
 	kfree(fds);
 	if (ret) {
-		/* the files taken are those before the one that failed */
-		put_groups(groups, i - 1);
+		/* the @i files before the one that failed are held */
+		put_groups(groups, i);
 		return ERR_PTR(ret);
 	}
 	return groups;
