@@ -80,8 +80,6 @@ guest_suite() { # guest_suite FLAVOR
 		". $RIG_TOP/tools/testing/selftests/vfio_pci/guest-suite.sh"
 }
 
-# The rig's QMP socket works end to end: the guest says when it is up,
-# the host unplugs edu with device_del, and the guest sees it go.
 kunit_parse() { # kunit_parse FLAVOR
 	local k=$RIG_BUILD/vm/test-$1/kunit.ktap
 	[ -f "$k" ] || { echo "no KUnit output from $1"; return 1; }

@@ -482,20 +482,6 @@ static bool nvme_live(const char *bdf)
 	return false;
 }
 
-/* Bind @bdf to @driver through driver_override, the admin's way. */
-static int rebind(const char *bdf, const char *driver)
-{
-	int ret = 0;
-
-	if (sysfs_exists(bdf, "driver"))
-		ret = sysfs_write(bdf, "driver/unbind", bdf);
-	if (!ret)
-		ret = sysfs_write(bdf, "driver_override", driver);
-	if (!ret)
-		ret = sysfs_write_path("/sys/bus/pci/drivers_probe", bdf);
-	return ret;
-}
-
 /*
  * The nvme driver drives the function, which leaves the controller
  * configured (CC) when it lets go; the device comes back to vfio-pci and
@@ -515,14 +501,14 @@ static void after_host_driver(struct test_ctx *t, const struct state_reg *r,
 	if (check_ok(t, sysfs_driver(t->bdf, ours, sizeof(ours)), "driver"))
 		return;
 	vfio_dev_close(t->d);
-	if (check_ok(t, rebind(t->bdf, "nvme"), "bind to nvme"))
+	if (check_ok(t, sysfs_bind(t->bdf, "nvme"), "bind to nvme"))
 		goto back;
 	live = nvme_live(t->bdf);
 	if (!check(t, live, "the nvme driver did not bring the controller up"))
 		ktap_diag("%s: the nvme driver had the controller live",
 			  t->name);
 back:
-	if (check_ok(t, rebind(t->bdf, ours), "bind back to %s", ours) ||
+	if (check_ok(t, sysfs_bind(t->bdf, ours), "bind back to %s", ours) ||
 	    !reopen_dev(t, mode))
 		return;
 	state_check(t, r, true, "the nvme driver and a first open");

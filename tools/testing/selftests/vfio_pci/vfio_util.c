@@ -583,6 +583,19 @@ int sysfs_write(const char *bdf, const char *file, const char *val)
 	return sysfs_write_path(path, val);
 }
 
+int sysfs_bind(const char *bdf, const char *driver)
+{
+	int ret = 0;
+
+	if (sysfs_exists(bdf, "driver"))
+		ret = sysfs_write(bdf, "driver/unbind", bdf);
+	if (!ret)
+		ret = sysfs_write(bdf, "driver_override", driver);
+	if (!ret)
+		ret = sysfs_write_path("/sys/bus/pci/drivers_probe", bdf);
+	return ret;
+}
+
 int sysfs_driver(const char *bdf, char *name, size_t len)
 {
 	return sysfs_link_name(bdf, "driver", name, len);

@@ -139,6 +139,11 @@ int sysfs_file_size(const char *bdf, const char *file, off_t *size);
 int sysfs_write(const char *bdf, const char *file, const char *val);
 /* The same for any sysfs file, @path absolute (a bus's drivers_probe). */
 int sysfs_write_path(const char *path, const char *val);
+/*
+ * Bind @bdf to @driver the admin's way: unbind it from its driver if it
+ * has one, name @driver in driver_override, probe.
+ */
+int sysfs_bind(const char *bdf, const char *driver);
 /* The name of the driver @bdf is bound to; -ENOENT when none. */
 int sysfs_driver(const char *bdf, char *name, size_t len);
 /* The number of the IOMMU group of @bdf. */
