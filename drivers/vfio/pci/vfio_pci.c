@@ -29,6 +29,8 @@ static const struct vfio_device_ops vfio_pci_ops = {
 	.write = vfio_pci_core_write,
 	.mmap = vfio_pci_core_mmap,
 	.request = vfio_pci_core_request,
+	.match = vfio_pci_core_match,
+	.device_feature = vfio_pci_core_device_feature,
 	.bind_iommufd = vfio_iommufd_physical_bind,
 	.unbind_iommufd = vfio_iommufd_physical_unbind,
 	.attach_ioas = vfio_iommufd_physical_attach_ioas,
@@ -43,18 +45,80 @@ static bool nointxmask;
 module_param(nointxmask, bool, 0644);
 MODULE_PARM_DESC(nointxmask, "Give each INTx line its own interrupt, masked at the interrupt controller, instead of sharing it with the device's INTx-disable bit (for devices whose bit does not work); applies to devices bound afterwards");
 
+static bool disable_idle_d3;
+module_param(disable_idle_d3, bool, 0644);
+MODULE_PARM_DESC(disable_idle_d3, "Keep devices nobody has open in D0 instead of letting them sleep in D3hot (for devices that misbehave in D3hot, or to avoid the wake-up latency); applies to devices bound afterwards");
+
+static bool enable_sriov;
+module_param(enable_sriov, bool, 0644);
+MODULE_PARM_DESC(enable_sriov, "Let the administrator create VFs (sysfs sriov_numvfs) on PFs bound to vfio-pci; VF users then need the VF token set by the PF's user. VFs of a PF whose userspace driver does not support them may not work");
+
+static bool disable_denylist;
+module_param(disable_denylist, bool, 0444);
+MODULE_PARM_DESC(disable_denylist, "Bind devices with known errata that untrusted users could exploit to harm the host's stability or security (the denylist), with a warning");
+
+/*
+ * Devices whose errata let a VFIO user harm the host: Intel QuickAssist
+ * and the first Sapphire Rapids DSA and IAX functions.
+ */
+static const struct pci_device_id vfio_pci_denylist[] = {
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_QAT_C3XXX) },
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_QAT_C3XXX_VF) },
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_QAT_C62X) },
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_QAT_C62X_VF) },
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_QAT_DH895XCC) },
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_QAT_DH895XCC_VF) },
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_DSA_SPR0) },
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_IAX_SPR0) },
+	{}
+};
+
+/* Return: true when @pdev must not be bound. */
+static bool vfio_pci_denied(struct pci_dev *pdev)
+{
+	if (!pci_match_id(vfio_pci_denylist, pdev))
+		return false;
+	if (disable_denylist) {
+		pci_warn(pdev, "%04x:%04x is on the denylist, bound anyway (disable_denylist)\n",
+			 pdev->vendor, pdev->device);
+		return false;
+	}
+	pci_warn(pdev, "%04x:%04x is on the denylist: known errata make it unsafe for VFIO users (disable_denylist=1 overrides)\n",
+		 pdev->vendor, pdev->device);
+	return true;
+}
+
 static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	const struct vfio_pci_settings settings = {
 		.disable_vga = disable_vga,
 		.nointxmask = nointxmask,
+		.disable_idle_d3 = disable_idle_d3,
 	};
 	struct vfio_pci_core_device *vdev;
+
+	if (vfio_pci_denied(pdev))
+		return -EINVAL;
 
 	vdev = vfio_pci_core_probe(pdev, sizeof(*vdev), &vfio_pci_ops,
 				   &settings);
 	return PTR_ERR_OR_ZERO(vdev);
 }
+
+/* sysfs sriov_numvfs of a PF bound to us, under the PF's device lock */
+static int vfio_pci_sriov_configure(struct pci_dev *pdev, int nr_virtfn)
+{
+	if (!enable_sriov) {
+		pci_info(pdev, "vfio-pci: SR-IOV is off (enable_sriov=0)\n");
+		return -ENOENT;
+	}
+	return vfio_pci_core_sriov_configure(pci_get_drvdata(pdev), nr_virtfn);
+}
+
+static const struct dev_pm_ops vfio_pci_pm_ops = {
+	RUNTIME_PM_OPS(vfio_pci_core_runtime_suspend,
+		       vfio_pci_core_runtime_resume, NULL)
+};
 
 static const struct pci_error_handlers vfio_pci_err_handlers = {
 	.error_detected = vfio_pci_core_aer_err_detected,
@@ -72,7 +136,9 @@ static struct pci_driver vfio_pci_driver = {
 	.id_table = vfio_pci_table,
 	.probe = vfio_pci_probe,
 	.remove = vfio_pci_core_remove,
+	.sriov_configure = vfio_pci_sriov_configure,
 	.err_handler = &vfio_pci_err_handlers,
+	.driver.pm = pm_ptr(&vfio_pci_pm_ops),
 	.driver_managed_dma = true,
 };
 

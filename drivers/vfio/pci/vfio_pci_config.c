@@ -577,6 +577,21 @@ void vfio_pci_config_close(struct vfio_pci_core_device *vdev)
 	vdev->pm_saved = NULL;
 }
 
+/**
+ * vfio_pci_config_wake() - bring back to D0 a device userspace put in D3hot
+ * @vdev: an open device; memory_lock held for write
+ *
+ * For the runtime suspend, which needs the state the device had in D0.
+ */
+void vfio_pci_config_wake(struct vfio_pci_core_device *vdev)
+{
+	lockdep_assert_held_write(&vdev->memory_lock);
+	mutex_lock(&vdev->cfg_lock);
+	if (vdev->pdev->current_state != PCI_D0)
+		cfg_hw_set_power(vdev, 0);
+	mutex_unlock(&vdev->cfg_lock);
+}
+
 /*
  * What a write would do to memory decode, told before it is made so that
  * mappings can be zapped while the device still decodes.

@@ -16,10 +16,13 @@
  * A driver describes its devices with &struct vfio_device_ops whose
  * callbacks are the vfio_pci_core_*() functions below, except where it
  * must do something else, and with &struct vfio_pci_settings. Its probe
- * calls vfio_pci_core_probe() and its remove vfio_pci_core_remove(). A
- * driver that needs to act between allocation and registration uses
- * vfio_alloc_device(), vfio_pci_core_register_device(),
- * vfio_pci_core_unregister_device() and vfio_put_device() itself.
+ * calls vfio_pci_core_probe() and its remove vfio_pci_core_remove(); its
+ * &pci_driver.driver.pm has vfio_pci_core_runtime_suspend() and
+ * vfio_pci_core_runtime_resume(); a driver that lets userspace create VFs
+ * calls vfio_pci_core_sriov_configure() from its own. A driver that needs
+ * to act between allocation and registration uses vfio_alloc_device(),
+ * vfio_pci_core_register_device(), vfio_pci_core_unregister_device() and
+ * vfio_put_device() itself.
  */
 
 /**
@@ -75,7 +78,10 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_release_dev);
  * Makes the device reachable through its VFIO group and, with
  * CONFIG_VFIO_DEVICE_CDEV, through /dev/vfio/devices/vfioX, in the device
  * set of its slot or bus (see "device sets" in vfio_pci_reset.c). Bridges
- * are refused: their config space routes other devices' traffic.
+ * are refused: their config space routes other devices' traffic. The
+ * device sleeps while nobody has it open (see "runtime power management"
+ * in vfio_pci_power.c); a PF can get VFs (see "SR-IOV and the VF token"
+ * in vfio_pci_sriov.c).
  *
  * Return: 0, or -errno; on error nothing was registered and the caller
  * still owns its reference to @vdev.
@@ -93,7 +99,19 @@ int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev)
 	ret = vfio_pci_devset_assign(vdev);
 	if (ret)
 		return ret;
-	return vfio_register_group_dev(&vdev->vdev);
+	ret = vfio_pci_sriov_register(vdev);
+	if (ret)
+		return ret;
+	vfio_pci_pm_register(vdev);
+	ret = vfio_register_group_dev(&vdev->vdev);
+	if (ret)
+		goto err_pm_unregister;
+	return 0;
+
+err_pm_unregister:
+	vfio_pci_pm_unregister(vdev);
+	vfio_pci_sriov_unregister(vdev);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_register_device);
 
@@ -101,12 +119,18 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_register_device);
  * vfio_pci_core_unregister_device() - withdraw a device from userspace
  * @vdev: a device registered with vfio_pci_core_register_device()
  *
- * Waits until userspace has closed every file of the device. The caller
- * then drops its reference with vfio_put_device().
+ * Called under the PCI device's lock, as &pci_driver.remove is. A PF
+ * first removes the VFs the core enabled, each after its user closed it.
+ * Then waits until userspace has closed every file of the device. The
+ * caller then drops its reference with vfio_put_device().
  */
 void vfio_pci_core_unregister_device(struct vfio_pci_core_device *vdev)
 {
+	if (vdev->vf_token)
+		vfio_pci_core_sriov_configure(vdev, 0);
 	vfio_unregister_group_dev(&vdev->vdev);
+	vfio_pci_pm_unregister(vdev);
+	vfio_pci_sriov_unregister(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_unregister_device);
 
@@ -175,7 +199,8 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_remove);
  * vfio_pci_core_open_device() - &vfio_device_ops.open_device
  * @core_vdev: the device, opened for the first time since its last close
  *
- * Enables the device, resets it unless it is known to be clean, remembers
+ * Wakes the device for as long as it is open, enables it, resets it
+ * unless it is known to be clean, remembers
  * its config state for the close, and builds the config space that
  * userspace will see.
  *
@@ -187,9 +212,12 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	struct pci_dev *pdev = vdev->pdev;
 	int ret;
 
-	ret = pci_enable_device(pdev);
+	ret = vfio_pci_pm_get(vdev);
 	if (ret)
 		return ret;
+	ret = pci_enable_device(pdev);
+	if (ret)
+		goto err_pm_put;
 	ret = vfio_pci_reset_on_open(vdev);
 	if (ret)
 		goto err_disable;
@@ -206,6 +234,7 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	vfio_pci_irqs_open(vdev);
 	/* the PCI core lists the reset methods it found, best first */
 	vdev->reset_works = pdev->reset_methods[0];
+	vfio_pci_vf_token_open(vdev);
 	return 0;
 
 err_free_state:
@@ -213,6 +242,8 @@ err_free_state:
 	vdev->saved_state = NULL;
 err_disable:
 	pci_disable_device(pdev);
+err_pm_put:
+	vfio_pci_pm_put(vdev);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_open_device);
@@ -221,15 +252,17 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_open_device);
  * vfio_pci_core_close_device() - &vfio_device_ops.close_device
  * @core_vdev: the device, closed by its last user
  *
- * Stops the device's DMA, resets it (or, when it has no reset of its own,
- * its slot or bus once the whole device set is closed) and puts back the
- * config state it had when opened.
+ * Wakes the device, stops its DMA, resets it (or, when it has no reset of
+ * its own, its slot or bus once the whole device set is closed) and puts
+ * back the config state it had when opened; then lets it sleep.
  */
 void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 {
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 	struct pci_dev *pdev = vdev->pdev;
 
+	vfio_pci_vf_token_close(vdev);
+	vfio_pci_pm_close(vdev);
 	vfio_pci_ioeventfds_close(vdev);
 	vfio_pci_irqs_close(vdev);
 	vfio_pci_bars_unmap(vdev);
@@ -240,6 +273,7 @@ void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 	vfio_pci_reset_on_close(vdev);
 	if (!pci_load_and_free_saved_state(pdev, &vdev->saved_state))
 		pci_restore_state(pdev);
+	vfio_pci_pm_put(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_close_device);
 
@@ -280,8 +314,37 @@ long vfio_pci_core_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl);
 
-static ssize_t core_rw(struct vfio_pci_core_device *vdev, char __user *buf,
-		       size_t count, loff_t *ppos, bool write)
+/**
+ * vfio_pci_core_device_feature() - &vfio_device_ops.device_feature
+ * @core_vdev: an open device, kept awake by the VFIO core for the ioctl
+ * @flags: the feature index and its GET, SET and PROBE flags
+ * @arg: the feature's data
+ * @argsz: bytes of @arg
+ *
+ * The low power features and, on a PF, the VF token.
+ *
+ * Return: 0, or -errno: -ENOTTY for a feature the device does not have.
+ */
+int vfio_pci_core_device_feature(struct vfio_device *core_vdev, u32 flags,
+				 void __user *arg, size_t argsz)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+
+	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
+	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
+	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
+	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
+		return vfio_pci_pm_feature(vdev, flags, arg, argsz);
+	case VFIO_DEVICE_FEATURE_PCI_VF_TOKEN:
+		return vfio_pci_vf_token_feature(vdev, flags, arg, argsz);
+	default:
+		return -ENOTTY;
+	}
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_device_feature);
+
+static ssize_t region_rw(struct vfio_pci_core_device *vdev, char __user *buf,
+			 size_t count, loff_t *ppos, bool write)
 {
 	unsigned int index = vfio_pci_offset_to_index(*ppos);
 	loff_t pos = *ppos & VFIO_PCI_OFFSET_MASK;
@@ -306,6 +369,20 @@ static ssize_t core_rw(struct vfio_pci_core_device *vdev, char __user *buf,
 	}
 	if (ret > 0)
 		*ppos += ret;
+	return ret;
+}
+
+/* Each access keeps the device awake: it may have been asked to sleep. */
+static ssize_t core_rw(struct vfio_pci_core_device *vdev, char __user *buf,
+		       size_t count, loff_t *ppos, bool write)
+{
+	ssize_t ret;
+
+	ret = vfio_pci_pm_get(vdev);
+	if (ret)
+		return ret;
+	ret = region_rw(vdev, buf, count, ppos, write);
+	vfio_pci_pm_put(vdev);
 	return ret;
 }
 

@@ -174,6 +174,27 @@ static void intx_mask(struct vfio_pci_core_device *vdev)
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
 }
 
+/**
+ * vfio_pci_intx_pm_mask() - mask INTx while the device sleeps
+ * @vdev: the device, about to be runtime suspended
+ *
+ * Return: true when this masked the line, which vfio_pci_intx_pm_unmask()
+ * then unmasks on resume; false when INTx is off or was masked already.
+ */
+bool vfio_pci_intx_pm_mask(struct vfio_pci_core_device *vdev)
+{
+	unsigned long flags;
+	bool masked = false;
+
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	if (irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) && !vdev->intx_masked) {
+		intx_mask_locked(vdev);
+		masked = true;
+	}
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	return masked;
+}
+
 /* virqfd handler: runs when the unmask eventfd is written. */
 static int intx_unmask_handler(void *opaque, void *unused)
 {
@@ -215,6 +236,17 @@ static void intx_unmask(struct vfio_pci_core_device *vdev, bool *disable)
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
 	if (pending)
 		intx_signal(vdev);
+}
+
+/**
+ * vfio_pci_intx_pm_unmask() - undo vfio_pci_intx_pm_mask() on resume
+ * @vdev: the device, resumed
+ *
+ * An interrupt the device raised meanwhile is signalled now.
+ */
+void vfio_pci_intx_pm_unmask(struct vfio_pci_core_device *vdev)
+{
+	intx_unmask(vdev, NULL);
 }
 
 /**

@@ -84,7 +84,7 @@ static int ioeventfd_handler(void *opaque, void *unused)
 	}
 	if (!down_read_trylock(&vdev->memory_lock))
 		return 1;
-	if (vdev->mem_enabled)
+	if (vdev->mem_enabled && !vdev->pm_engaged)
 		ioeventfd_write(ioe);
 	up_read(&vdev->memory_lock);
 	return 0;
@@ -94,7 +94,7 @@ static void ioeventfd_thread(void *opaque, void *unused)
 {
 	struct vfio_pci_ioeventfd *ioe = opaque;
 
-	if (vfio_pci_memory_read_lock(ioe->vdev))
+	if (vfio_pci_sleepless_read_lock(ioe->vdev))
 		return;
 	ioeventfd_write(ioe);
 	vfio_pci_memory_read_unlock(ioe->vdev);

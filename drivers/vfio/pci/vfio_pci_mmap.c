@@ -19,8 +19,9 @@
  * back at once (unmap_mapping_range() on the device's inode, which covers
  * every open file of the device and every process that inherited a
  * mapping) whenever the device stops decoding memory: userspace cleared
- * memory enable in the command register, moved the device out of D0, or
- * reset it. A fault while decode is off gets SIGBUS, a read or write of a
+ * memory enable in the command register, moved the device out of D0,
+ * asked it to sleep (VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY), or reset it.
+ * A fault while decode is off gets SIGBUS, a read or write of a
  * memory BAR through the fd -EIO; nothing reaches a device that would end
  * the access with an error on the bus. Once decode is back on, the next
  * access faults the pages in again.
@@ -239,6 +240,25 @@ int vfio_pci_memory_read_lock(struct vfio_pci_core_device *vdev)
 }
 
 /**
+ * vfio_pci_sleepless_read_lock() - enter an access that cannot wake the device
+ * @vdev: an open device
+ *
+ * For the accesses that do not keep the device awake themselves, a fault
+ * of a BAR mapping and an ioeventfd's write: besides decode, they need the
+ * device not to have been asked to sleep.
+ *
+ * Return: as vfio_pci_memory_read_lock().
+ */
+int vfio_pci_sleepless_read_lock(struct vfio_pci_core_device *vdev)
+{
+	down_read(&vdev->memory_lock);
+	if (vdev->mem_enabled && !vdev->pm_engaged)
+		return 0;
+	up_read(&vdev->memory_lock);
+	return -EIO;
+}
+
+/**
  * vfio_pci_memory_read_unlock() - leave an access to BAR memory
  * @vdev: the device
  */
@@ -296,7 +316,7 @@ static vm_fault_t bar_huge_fault(struct vm_fault *vmf, unsigned int order)
 	if (order && (addr < vma->vm_start || addr + size > vma->vm_end ||
 		      !IS_ALIGNED(pfn, 1UL << order)))
 		return VM_FAULT_FALLBACK;
-	if (vfio_pci_memory_read_lock(vdev))
+	if (vfio_pci_sleepless_read_lock(vdev))
 		return VM_FAULT_SIGBUS;
 	ret = insert_pfn(vmf, addr, pfn, order);
 	vfio_pci_memory_read_unlock(vdev);

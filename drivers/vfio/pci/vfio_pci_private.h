@@ -6,10 +6,12 @@
 #define VFIO_PCI_PRIVATE_H
 
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uuid.h>
 #include <linux/vfio.h>
 
 /*
@@ -32,6 +34,14 @@
  * 6. &vfio_pci_core_device.bar_lock, the lazily created BAR mappings.
  * 7. &vfio_pci_core_device.irqlock, a spinlock: the INTx mask state,
  *    also taken by the INTx handler.
+ * 8. leaf mutexes of SR-IOV (vfio_pci_sriov.c): the list of PFs whose
+ *    VFs the core enabled, and each PF's VF token lock.
+ *
+ * The runtime PM callbacks (vfio_pci_power.c) take memory_lock, then
+ * irqlock; so no synchronous runtime PM call (resume, get) is made with
+ * memory_lock or a lock below it held. A PF's device lock, held by the
+ * driver core around probe, remove and sriov_configure, comes before all
+ * of these.
  *
  * No user copy is done with memory_lock held: the user buffer may itself
  * be a mapping of a BAR, whose fault would take memory_lock again.
@@ -60,6 +70,8 @@ static inline u64 vfio_pci_index_to_offset(unsigned int index)
  * @disable_vga: do not offer the legacy VGA region of a VGA device
  * @nointxmask: never share the INTx line: mask it at the interrupt
  *	controller, not with the device's INTx-disable bit
+ * @disable_idle_d3: keep the device in D0 while nobody has it open,
+ *	instead of letting runtime PM put it in D3hot
  *
  * Copied into each device at probe, so that choices vfio_pci takes from
  * its module parameters never leak into devices of other drivers. It gains
@@ -68,6 +80,7 @@ static inline u64 vfio_pci_index_to_offset(unsigned int index)
 struct vfio_pci_settings {
 	bool disable_vga;
 	bool nointxmask;
+	bool disable_idle_d3;
 };
 
 /**
@@ -228,6 +241,8 @@ struct vfio_pci_irq_ctx {
 	int irq;
 };
 
+struct vfio_pci_vf_token;
+
 /**
  * struct vfio_pci_core_device - a PCI device driven through VFIO
  * @vdev: the VFIO core's device; drivers embed this whole structure
@@ -278,6 +293,17 @@ struct vfio_pci_irq_ctx {
  * @ioeventfds_lock: protects @ioeventfds and @num_ioeventfds
  * @ioeventfds: the device's &struct vfio_pci_ioeventfd entries
  * @num_ioeventfds: entries in @ioeventfds
+ * @pm_engaged: userspace asked the open device to sleep and gave up the
+ *	open's runtime PM usage count; under @memory_lock
+ * @pm_wake: eventfd signalled when the device wakes by itself and the
+ *	request to sleep ends, or NULL; under @memory_lock
+ * @pm_intx_masked: the runtime suspend masked INTx, the resume unmasks
+ *	it; only touched by those callbacks, which the PM core serializes
+ * @vf_token: a PF's VF token, or NULL for other devices
+ * @sriov_nb: a PF's watch on the PCI bus for the VFs it creates
+ * @sriov_pfs_item: a PF's entry on the list of PFs whose VFs the core
+ *	enabled, empty while it has none
+ * @sriov_pf: a VF's PF, when the core enabled the VF; else NULL
  */
 struct vfio_pci_core_device {
 	struct vfio_device vdev;
@@ -316,6 +342,13 @@ struct vfio_pci_core_device {
 	struct mutex ioeventfds_lock;	/* protects ioeventfds */
 	struct list_head ioeventfds;
 	unsigned int num_ioeventfds;
+	bool pm_engaged;		/* under memory_lock */
+	struct eventfd_ctx *pm_wake;	/* under memory_lock */
+	bool pm_intx_masked;
+	struct vfio_pci_vf_token *vf_token;
+	struct notifier_block sriov_nb;
+	struct list_head sriov_pfs_item;
+	struct vfio_pci_core_device *sriov_pf;
 };
 
 /**
@@ -371,6 +404,34 @@ int vfio_pci_core_mmap(struct vfio_device *vdev, struct vm_area_struct *vma);
 void vfio_pci_core_request(struct vfio_device *vdev, unsigned int count);
 pci_ers_result_t vfio_pci_core_aer_err_detected(struct pci_dev *pdev,
 						pci_channel_state_t state);
+int vfio_pci_core_device_feature(struct vfio_device *vdev, u32 flags,
+				 void __user *arg, size_t argsz);
+
+/* Runtime PM and the low power features (vfio_pci_power.c) */
+int vfio_pci_core_runtime_suspend(struct device *dev);
+int vfio_pci_core_runtime_resume(struct device *dev);
+void vfio_pci_pm_register(struct vfio_pci_core_device *vdev);
+void vfio_pci_pm_unregister(struct vfio_pci_core_device *vdev);
+int vfio_pci_pm_get(struct vfio_pci_core_device *vdev);
+void vfio_pci_pm_put(struct vfio_pci_core_device *vdev);
+void vfio_pci_pm_close(struct vfio_pci_core_device *vdev);
+int vfio_pci_pm_feature(struct vfio_pci_core_device *vdev, u32 flags,
+			void __user *arg, size_t argsz);
+int vfio_pci_pm_get_set(struct vfio_device_set *set);
+void vfio_pci_pm_put_set(struct vfio_device_set *set);
+
+/* SR-IOV and the VF token (vfio_pci_sriov.c) */
+int vfio_pci_core_sriov_configure(struct vfio_pci_core_device *vdev,
+				  int nr_virtfn);
+int vfio_pci_core_match(struct vfio_device *vdev, char *buf);
+int vfio_pci_sriov_register(struct vfio_pci_core_device *vdev);
+void vfio_pci_sriov_unregister(struct vfio_pci_core_device *vdev);
+int vfio_pci_vf_token_check(struct vfio_pci_core_device *vdev,
+			    const uuid_t *token);
+void vfio_pci_vf_token_open(struct vfio_pci_core_device *vdev);
+void vfio_pci_vf_token_close(struct vfio_pci_core_device *vdev);
+int vfio_pci_vf_token_feature(struct vfio_pci_core_device *vdev, u32 flags,
+			      void __user *arg, size_t argsz);
 
 /* Resets and device sets (vfio_pci_reset.c) */
 int vfio_pci_devset_assign(struct vfio_pci_core_device *vdev);
@@ -400,6 +461,8 @@ void vfio_pci_irqs_open(struct vfio_pci_core_device *vdev);
 void vfio_pci_irqs_close(struct vfio_pci_core_device *vdev);
 void vfio_pci_intx_user_disable(struct vfio_pci_core_device *vdev,
 				bool disable);
+bool vfio_pci_intx_pm_mask(struct vfio_pci_core_device *vdev);
+void vfio_pci_intx_pm_unmask(struct vfio_pci_core_device *vdev);
 void vfio_pci_msi_limits(struct vfio_pci_core_device *vdev, bool *enabled,
 			 u8 *qmax);
 
@@ -433,6 +496,7 @@ vfio_pci_caps_rule(const struct vfio_pci_vconfig *vc, unsigned int off);
 int vfio_pci_caps_act(struct vfio_pci_vconfig *vc, unsigned int off,
 		      const struct vfio_pci_cfg_dword *rule, u32 val, u32 lanes);
 void vfio_pci_config_close(struct vfio_pci_core_device *vdev);
+void vfio_pci_config_wake(struct vfio_pci_core_device *vdev);
 ssize_t vfio_pci_config_rw(struct vfio_pci_core_device *vdev,
 			   char __user *buf, size_t count, loff_t pos,
 			   bool write);
@@ -482,6 +546,7 @@ u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev);
 void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
 					u16 cmd);
 int vfio_pci_memory_read_lock(struct vfio_pci_core_device *vdev);
+int vfio_pci_sleepless_read_lock(struct vfio_pci_core_device *vdev);
 void vfio_pci_memory_read_unlock(struct vfio_pci_core_device *vdev);
 
 #endif /* VFIO_PCI_PRIVATE_H */

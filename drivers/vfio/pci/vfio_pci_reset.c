@@ -270,9 +270,9 @@ static bool set_covers_affected(struct vfio_pci_core_device *vdev)
 }
 
 /*
- * Reset the slot or bus under the set lock, with every member's BAR
- * mappings zapped and its memory_lock held so that no access reaches a
- * function while it is in reset.
+ * Reset the slot or bus under the set lock, with every member awake, its
+ * BAR mappings zapped and its memory_lock held so that no access reaches
+ * a function while it is in reset.
  */
 static int set_reset_locked(struct vfio_pci_core_device *vdev)
 {
@@ -281,6 +281,9 @@ static int set_reset_locked(struct vfio_pci_core_device *vdev)
 	int ret;
 
 	lockdep_assert_held(&set->lock);
+	ret = vfio_pci_pm_get_set(set);
+	if (ret)
+		return ret;
 	list_for_each_entry(cur, &set->device_list, vdev.dev_set_list)
 		vfio_pci_decode_lock_in_set(cur);
 	ret = pci_reset_bus(vdev->pdev);
@@ -291,6 +294,7 @@ static int set_reset_locked(struct vfio_pci_core_device *vdev)
 		}
 		vfio_pci_decode_unlock(cur);
 	}
+	vfio_pci_pm_put_set(set);
 	return ret;
 }
 

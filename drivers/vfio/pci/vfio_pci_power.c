@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Power: runtime PM of bound devices and the low power features that let
+ * userspace put an open device to sleep.
+ */
+
+#include <linux/eventfd.h>
+#include <linux/pm_runtime.h>
+
+#include "vfio_pci_private.h"
+
+/*
+ * DOC: runtime power management
+ *
+ * A bound device that nobody has open sleeps in D3hot: registration
+ * allows runtime PM and drops the usage count the PCI core took for the
+ * probe, so the PM core suspends the device as soon as it is idle. The
+ * &vfio_pci_settings.disable_idle_d3 choice keeps that count instead, for
+ * devices that misbehave in D3hot or to save the wake-up latency.
+ *
+ * Every way in holds a usage count while it runs: open_device() takes one
+ * for as long as the device is open; the VFIO core takes one around each
+ * ioctl, because the binding driver has PM ops (see
+ * vfio_pci_core_runtime_suspend()); a read or
+ * write of a region takes one around the access; a slot or bus reset
+ * takes one on every member of the set. A device therefore only suspends
+ * when it is closed, or when its user asked for it with
+ * VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY, which gives up the open's count.
+ *
+ * While that request stands (&vfio_pci_core_device.pm_engaged, under
+ * memory_lock) the BAR mappings are zapped and the accesses that cannot
+ * wake the device are refused: a fault of a mapping gets SIGBUS, an
+ * ioeventfd's write is dropped (vfio_pci_sleepless_read_lock()). A read
+ * or write through the device fd wakes it for its duration, as an ioctl
+ * does, so no access reaches the device in D3hot. The request ends with
+ * VFIO_DEVICE_FEATURE_LOW_POWER_EXIT or the close; with
+ * _ENTRY_WITH_WAKEUP it also ends when the device wakes up by itself
+ * (PME, or any access that resumes it), and the wake-up eventfd tells
+ * userspace so. INTx is masked while the device sleeps, because the
+ * handler of a shared line would read the status of a device in D3hot.
+ *
+ * Runtime PM callbacks take memory_lock, so no path calls a synchronous
+ * runtime PM function (resume, get) with memory_lock held.
+ */
+
+/**
+ * vfio_pci_pm_register() - let a newly bound device sleep while idle
+ * @vdev: a device being registered; the PCI core holds a usage count for
+ *	the probe
+ *
+ * Undone by vfio_pci_pm_unregister().
+ */
+void vfio_pci_pm_register(struct vfio_pci_core_device *vdev)
+{
+	struct device *dev = &vdev->pdev->dev;
+
+	/*
+	 * The PCI core only moves a device of unknown power state (as it is
+	 * after boot or after its last driver) to D0; the runtime suspend
+	 * needs a known state to leave.
+	 */
+	pci_set_power_state(vdev->pdev, PCI_D0);
+	pm_runtime_allow(dev);
+	if (!vdev->settings.disable_idle_d3)
+		pm_runtime_put(dev);
+}
+
+/**
+ * vfio_pci_pm_unregister() - undo vfio_pci_pm_register()
+ * @vdev: a device being unregistered, or whose registration failed
+ *
+ * Leaves the device awake, as the PCI core expects of a departing driver.
+ */
+void vfio_pci_pm_unregister(struct vfio_pci_core_device *vdev)
+{
+	struct device *dev = &vdev->pdev->dev;
+
+	if (!vdev->settings.disable_idle_d3)
+		pm_runtime_get_noresume(dev);
+	pm_runtime_forbid(dev);
+}
+
+/**
+ * vfio_pci_pm_get() - keep the device awake for one access
+ * @vdev: the device
+ *
+ * Return: 0, or -EIO when the device could not be resumed.
+ */
+int vfio_pci_pm_get(struct vfio_pci_core_device *vdev)
+{
+	int ret;
+
+	ret = pm_runtime_resume_and_get(&vdev->pdev->dev);
+	if (ret) {
+		pci_info_ratelimited(vdev->pdev,
+				     "vfio: runtime resume failed (%d)\n", ret);
+		return -EIO;
+	}
+	return 0;
+}
+
+/**
+ * vfio_pci_pm_put() - end what vfio_pci_pm_get() began
+ * @vdev: the device
+ */
+void vfio_pci_pm_put(struct vfio_pci_core_device *vdev)
+{
+	pm_runtime_put(&vdev->pdev->dev);
+}
+
+/* Give back the open's usage count userspace lent; memory_lock held. */
+static void low_power_end_locked(struct vfio_pci_core_device *vdev)
+{
+	lockdep_assert_held_write(&vdev->memory_lock);
+	if (!vdev->pm_engaged)
+		return;
+	vdev->pm_engaged = false;
+	pm_runtime_get_noresume(&vdev->pdev->dev);
+	if (vdev->pm_wake) {
+		eventfd_ctx_put(vdev->pm_wake);
+		vdev->pm_wake = NULL;
+	}
+}
+
+/**
+ * vfio_pci_pm_close() - wake a closing device for good
+ * @vdev: the device, closing: its open's usage count is still held
+ *
+ * Ends a standing low power request and resumes the device, which may
+ * have been asleep, so that the close can reset and restore it.
+ */
+void vfio_pci_pm_close(struct vfio_pci_core_device *vdev)
+{
+	down_write(&vdev->memory_lock);
+	low_power_end_locked(vdev);
+	up_write(&vdev->memory_lock);
+	pm_runtime_resume(&vdev->pdev->dev);
+}
+
+static int low_power_begin(struct vfio_pci_core_device *vdev,
+			   struct eventfd_ctx *wake)
+{
+	vfio_pci_decode_lock(vdev, true);
+	if (vdev->pm_engaged) {
+		vfio_pci_decode_unlock(vdev);
+		return -EINVAL;
+	}
+	vdev->pm_engaged = true;
+	vdev->pm_wake = wake;
+	/* the VFIO core's put at the end of this ioctl lets it suspend */
+	pm_runtime_put_noidle(&vdev->pdev->dev);
+	vfio_pci_decode_unlock(vdev);
+	return 0;
+}
+
+static int feature_low_power_entry(struct vfio_pci_core_device *vdev,
+				   u32 flags, size_t argsz)
+{
+	int ret;
+
+	ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_SET, 0);
+	if (ret != 1)
+		return ret;
+	return low_power_begin(vdev, NULL);
+}
+
+static int feature_low_power_wakeup(struct vfio_pci_core_device *vdev,
+				    u32 flags, void __user *arg, size_t argsz)
+{
+	struct vfio_device_low_power_entry_with_wakeup entry;
+	struct eventfd_ctx *wake;
+	int ret;
+
+	ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_SET,
+				 sizeof(entry));
+	if (ret != 1)
+		return ret;
+	if (copy_from_user(&entry, arg, sizeof(entry)))
+		return -EFAULT;
+	if (entry.wakeup_eventfd < 0)
+		return -EINVAL;
+	wake = eventfd_ctx_fdget(entry.wakeup_eventfd);
+	if (IS_ERR(wake))
+		return PTR_ERR(wake);
+	ret = low_power_begin(vdev, wake);
+	if (ret)
+		eventfd_ctx_put(wake);
+	return ret;
+}
+
+static int feature_low_power_exit(struct vfio_pci_core_device *vdev,
+				  u32 flags, size_t argsz)
+{
+	int ret;
+
+	ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_SET, 0);
+	if (ret != 1)
+		return ret;
+	/*
+	 * The VFIO core woke the device for this ioctl; a wake-up eventfd
+	 * may already have ended the request, then there is nothing to do.
+	 */
+	vfio_pci_decode_lock(vdev, false);
+	low_power_end_locked(vdev);
+	vfio_pci_decode_unlock(vdev);
+	return 0;
+}
+
+/**
+ * vfio_pci_pm_feature() - the low power features of VFIO_DEVICE_FEATURE
+ * @vdev: an open device, kept awake by the VFIO core during the ioctl
+ * @flags: the feature's flags, its index one of the LOW_POWER ones
+ * @arg: the feature's data
+ * @argsz: bytes of @arg
+ *
+ * Return: 0, or -errno; -EINVAL when a low power request already stands.
+ */
+int vfio_pci_pm_feature(struct vfio_pci_core_device *vdev, u32 flags,
+			void __user *arg, size_t argsz)
+{
+	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
+	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
+		return feature_low_power_entry(vdev, flags, argsz);
+	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
+		return feature_low_power_wakeup(vdev, flags, arg, argsz);
+	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
+		return feature_low_power_exit(vdev, flags, argsz);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/**
+ * vfio_pci_pm_get_set() - wake every member of a device set for a reset
+ * @set: the set, whose lock the caller holds
+ *
+ * Return: 0 with every member awake, to be released with
+ * vfio_pci_pm_put_set(); or -EIO with none held.
+ */
+int vfio_pci_pm_get_set(struct vfio_device_set *set)
+{
+	struct vfio_pci_core_device *cur, *undo;
+	int ret;
+
+	lockdep_assert_held(&set->lock);
+	list_for_each_entry(cur, &set->device_list, vdev.dev_set_list) {
+		ret = vfio_pci_pm_get(cur);
+		if (ret)
+			goto err_put_woken;
+	}
+	return 0;
+
+err_put_woken:
+	list_for_each_entry(undo, &set->device_list, vdev.dev_set_list) {
+		if (undo == cur)
+			break;
+		vfio_pci_pm_put(undo);
+	}
+	return ret;
+}
+
+/**
+ * vfio_pci_pm_put_set() - undo vfio_pci_pm_get_set()
+ * @set: the set, whose lock the caller holds
+ */
+void vfio_pci_pm_put_set(struct vfio_device_set *set)
+{
+	struct vfio_pci_core_device *cur;
+
+	list_for_each_entry(cur, &set->device_list, vdev.dev_set_list)
+		vfio_pci_pm_put(cur);
+}
+
+/**
+ * vfio_pci_core_runtime_suspend() - &dev_pm_ops.runtime_suspend of the core
+ * @dev: the PCI device of a registered core device, about to sleep
+ *
+ * Drivers of the core put this and vfio_pci_core_runtime_resume() in the
+ * &dev_pm_ops of their &pci_driver.driver.pm (RUNTIME_PM_OPS()): having
+ * PM ops tells the VFIO core to keep the device awake around each ioctl.
+ *
+ * Userspace may have put the device in D3hot through its PM capability:
+ * it comes back to D0 with the state it had, so that the PCI core saves
+ * that state and restores it on resume. INTx is masked while it sleeps.
+ *
+ * Return: 0.
+ */
+int vfio_pci_core_runtime_suspend(struct device *dev)
+{
+	struct vfio_pci_core_device *vdev = dev_get_drvdata(dev);
+
+	down_write(&vdev->memory_lock);
+	if (vdev->pm_engaged)
+		vfio_pci_config_wake(vdev);
+	up_write(&vdev->memory_lock);
+	vdev->pm_intx_masked = vfio_pci_intx_pm_mask(vdev);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_runtime_suspend);
+
+/**
+ * vfio_pci_core_runtime_resume() - &dev_pm_ops.runtime_resume of the core
+ * @dev: the PCI device of a registered core device, awake again
+ *
+ * A wake-up its user asked to hear of ends the request to sleep and
+ * signals the user's eventfd; INTx masked for the sleep is unmasked.
+ *
+ * Return: 0.
+ */
+int vfio_pci_core_runtime_resume(struct device *dev)
+{
+	struct vfio_pci_core_device *vdev = dev_get_drvdata(dev);
+
+	down_write(&vdev->memory_lock);
+	if (vdev->pm_wake) {
+		eventfd_signal(vdev->pm_wake);
+		low_power_end_locked(vdev);
+	}
+	up_write(&vdev->memory_lock);
+	if (vdev->pm_intx_masked) {
+		vdev->pm_intx_masked = false;
+		vfio_pci_intx_pm_unmask(vdev);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_runtime_resume);
