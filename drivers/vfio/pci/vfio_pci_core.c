@@ -212,12 +212,14 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	struct pci_dev *pdev = vdev->pdev;
 	int ret;
 
-	ret = vfio_pci_pm_get(vdev);
+	ret = vfio_pci_pm_open(vdev);
 	if (ret)
 		return ret;
 	ret = pci_enable_device(pdev);
 	if (ret)
-		goto err_pm_put;
+		goto err_pm_release;
+	/* the PCI core lists the reset methods it found, best first */
+	vdev->reset_works = pdev->reset_methods[0];
 	ret = vfio_pci_reset_on_open(vdev);
 	if (ret)
 		goto err_disable;
@@ -232,8 +234,6 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	vfio_pci_msix_locate(vdev);
 	vfio_pci_mmap_open(vdev);
 	vfio_pci_irqs_open(vdev);
-	/* the PCI core lists the reset methods it found, best first */
-	vdev->reset_works = pdev->reset_methods[0];
 	vfio_pci_vf_token_open(vdev);
 	return 0;
 
@@ -242,8 +242,8 @@ err_free_state:
 	vdev->saved_state = NULL;
 err_disable:
 	pci_disable_device(pdev);
-err_pm_put:
-	vfio_pci_pm_put(vdev);
+err_pm_release:
+	vfio_pci_pm_release(vdev);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_open_device);
@@ -273,7 +273,7 @@ void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 	vfio_pci_reset_on_close(vdev);
 	if (!pci_load_and_free_saved_state(pdev, &vdev->saved_state))
 		pci_restore_state(pdev);
-	vfio_pci_pm_put(vdev);
+	vfio_pci_pm_release(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_close_device);
 

@@ -16,7 +16,9 @@
  * allows runtime PM and drops the usage count the PCI core took for the
  * probe, so the PM core suspends the device as soon as it is idle. The
  * &vfio_pci_settings.disable_idle_d3 choice keeps that count instead, for
- * devices that misbehave in D3hot or to save the wake-up latency.
+ * devices that misbehave in D3hot or to save the wake-up latency; an open
+ * then borrows it rather than taking its own, so that a user's explicit
+ * request to sleep is still honoured.
  *
  * Every way in holds a usage count while it runs: open_device() takes one
  * for as long as the device is open; the VFIO core takes one around each
@@ -106,6 +108,33 @@ int vfio_pci_pm_get(struct vfio_pci_core_device *vdev)
 void vfio_pci_pm_put(struct vfio_pci_core_device *vdev)
 {
 	pm_runtime_put(&vdev->pdev->dev);
+}
+
+/**
+ * vfio_pci_pm_open() - keep an opening device awake while it is open
+ * @vdev: the device
+ *
+ * With disable_idle_d3 the count registration kept stands for the open's,
+ * so that a request to sleep still lets the device sleep. Undone by
+ * vfio_pci_pm_release().
+ *
+ * Return: 0, or -EIO when the device could not be resumed.
+ */
+int vfio_pci_pm_open(struct vfio_pci_core_device *vdev)
+{
+	if (vdev->settings.disable_idle_d3)
+		return 0;
+	return vfio_pci_pm_get(vdev);
+}
+
+/**
+ * vfio_pci_pm_release() - let a device that closed sleep
+ * @vdev: the device
+ */
+void vfio_pci_pm_release(struct vfio_pci_core_device *vdev)
+{
+	if (!vdev->settings.disable_idle_d3)
+		vfio_pci_pm_put(vdev);
 }
 
 /* Give back the open's usage count userspace lent; memory_lock held. */

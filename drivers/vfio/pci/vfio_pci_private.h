@@ -414,7 +414,9 @@ void vfio_pci_pm_register(struct vfio_pci_core_device *vdev);
 void vfio_pci_pm_unregister(struct vfio_pci_core_device *vdev);
 int vfio_pci_pm_get(struct vfio_pci_core_device *vdev);
 void vfio_pci_pm_put(struct vfio_pci_core_device *vdev);
+int vfio_pci_pm_open(struct vfio_pci_core_device *vdev);
 void vfio_pci_pm_close(struct vfio_pci_core_device *vdev);
+void vfio_pci_pm_release(struct vfio_pci_core_device *vdev);
 int vfio_pci_pm_feature(struct vfio_pci_core_device *vdev, u32 flags,
 			void __user *arg, size_t argsz);
 int vfio_pci_pm_get_set(struct vfio_device_set *set);

@@ -467,7 +467,9 @@ long vfio_pci_ioctl_reset(struct vfio_pci_core_device *vdev)
  * @vdev: a device in open_device(), set lock held by the VFIO core
  *
  * Resets the function when it may hold state of an earlier user or driver;
- * a device without a function reset is used as it is, as on upstream.
+ * a device without a function reset is used as it is, as on upstream. A
+ * function whose reset fails (a dead device waits out a long time-out)
+ * does not offer it to this user, nor get it at close.
  *
  * Return: 0, or -EAGAIN when the function is locked (a reset or probe
  * elsewhere): the open fails rather than hand over a device not reset.
@@ -481,9 +483,12 @@ int vfio_pci_reset_on_open(struct vfio_pci_core_device *vdev)
 		ret = pci_try_reset_function(vdev->pdev);
 		if (ret == -EAGAIN)
 			return ret;
-		if (ret && ret != -ENOTTY)
-			pci_dbg(vdev->pdev, "vfio: no reset on open (%d)\n",
-				ret);
+		/* a reset that fails now would fail the user too, slowly */
+		if (ret && ret != -ENOTTY) {
+			pci_info(vdev->pdev, "vfio: function reset failed (%d), not offered\n",
+				 ret);
+			vdev->reset_works = false;
+		}
 	}
 	/* the user's from here on */
 	vdev->needs_reset = true;
@@ -505,10 +510,10 @@ static bool set_reset_pending(struct vfio_device_set *set)
  * vfio_pci_reset_on_close() - reset a closing device, or its set
  * @vdev: a device in close_device(), set lock held by the VFIO core
  *
- * Tries the function's own reset. When it has none or it fails, the
- * device is marked as needing a reset, and the slot or bus is reset as
- * soon as no member of the set is open any more: when this is the last
- * open member, now.
+ * Tries the function's own reset, when it is offered. When it has none
+ * or it fails, the device is marked as needing a reset, and the slot or
+ * bus is reset as soon as no member of the set is open any more: when
+ * this is the last open member, now.
  */
 void vfio_pci_reset_on_close(struct vfio_pci_core_device *vdev)
 {
@@ -516,7 +521,7 @@ void vfio_pci_reset_on_close(struct vfio_pci_core_device *vdev)
 	int ret;
 
 	lockdep_assert_held(&set->lock);
-	ret = pci_try_reset_function(vdev->pdev);
+	ret = vdev->reset_works ? pci_try_reset_function(vdev->pdev) : -ENOTTY;
 	vdev->needs_reset = ret != 0;
 	vdev->reset_pending = ret != 0;
 	/* the closing device itself still counts as open here */
