@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # make run: build the vm flavor, boot it with an edu device, bind edu to
 # our vfio-pci the admin's way and drive it with the demo client over
-# both the group/container and the cdev/iommufd paths.
+# both the group/container and the cdev/iommufd paths; then create two VFs
+# on the nvme PF bound to vfio-pci and show the VF token being required.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 "$RIG_TOP/scripts/rig/setup.sh"
 "$RIG_TOP/scripts/rig/build.sh" vm
 make -s -C "$RIG_TOP/tools/testing/selftests/vfio_pci"
-rig_log "booting the vm flavor (QEMU TCG, q35 + intel-iommu, edu behind a root port)"
-exec "$RIG_TOP/scripts/rig/vm.sh" -f vm -d edu -t 300 -o "$RIG_BUILD/vm/run" -- '
+rig_log "booting the vm flavor (QEMU TCG, q35 + intel-iommu, edu and an SR-IOV nvme behind root ports)"
+exec "$RIG_TOP/scripts/rig/vm.sh" -f vm -d std -t 300 -o "$RIG_BUILD/vm/run" -- '
 set -e
 rig_load_vfio
 echo "vfio_pci_core: $(modinfo -b "$RIG_MODS" -F description vfio_pci_core)"
@@ -22,4 +23,25 @@ echo "# echo $bdf > /sys/bus/pci/drivers_probe"
 rig_bind $bdf vfio-pci
 echo "bound: $bdf -> $(basename $(readlink /sys/bus/pci/devices/$bdf/driver))"
 $RIG_BIN/vfio_pci_demo $bdf
+
+echo
+echo "== SR-IOV: VFs of a PF that VFIO userspace drives"
+pf=$(rig_find 1b36:0010)
+rig_bind $pf vfio-pci
+echo "nvme PF (1b36:0010) at $pf, bound to vfio-pci"
+echo "# echo 1 > /sys/module/vfio_pci/parameters/enable_sriov"
+echo 1 > /sys/module/vfio_pci/parameters/enable_sriov
+echo "# echo 2 > /sys/bus/pci/devices/$pf/sriov_numvfs"
+echo 2 > /sys/bus/pci/devices/$pf/sriov_numvfs
+for l in /sys/bus/pci/devices/$pf/virtfn*; do
+	v=$(basename "$(readlink "$l")")
+	echo "VF $v: driver_override $(cat /sys/bus/pci/devices/$v/driver_override)," \
+		"bound to $(basename "$(readlink /sys/bus/pci/devices/$v/driver)")"
+done
+vf=$(basename "$(readlink /sys/bus/pci/devices/$pf/virtfn0)")
+$RIG_BIN/vfio_pci_sriov_demo $pf $vf
+echo "kernel log:"
+dmesg | grep -E "vfio.*(VF|token)" | sed "s/^/  /"
+echo "# echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
+echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs
 '

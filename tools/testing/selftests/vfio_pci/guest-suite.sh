@@ -101,6 +101,28 @@ irq_nointxmask() {
 	return $rc
 }
 
+# disable_idle_d3=1: bound devices stay in D0 while closed, and a request
+# to sleep leaves them awake. The base tree's driver reads it at load only,
+# so the module is reloaded with it for one run and then without it, as
+# for nointxmask.
+power_no_idle_d3() {
+	local rc
+	rmmod vfio_pci && rig_modprobe vfio_pci disable_idle_d3=1 || return 1
+	on_vfio vfio_pci_power_test "$1"
+	rc=$?
+	rmmod vfio_pci && rig_modprobe vfio_pci || return 1
+	return $rc
+}
+
+# SR-IOV on the nvme PF bound to vfio-pci: VFs, the VF token, removal of
+# an open VF; edu stands for a device that is neither PF nor VF.
+sriov_nvme() {
+	local pf
+	pf=$(rig_find $NVME) || return 1
+	bound_to "$pf" vfio-pci || rig_bind "$pf" vfio-pci || return 1
+	"$RIG_BIN/vfio_pci_sriov_test" "$pf" "$1"
+}
+
 # The nvme PF gives a VF once the nvme driver drives it: nvme_vf_create
 # makes one and binds it to vfio-pci, printing its address; nvme_vf_remove
 # drops it and gives the PF back to vfio-pci.
@@ -139,12 +161,15 @@ IRQ_DEVICES="edu:1234:11e8 e1000e:8086:10d3"
 # on the root bus, where no hot reset exists (ivshmem, testdev)
 RESET_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010
 ivshmem:1af4:1110 testdev:1b36:0005"
+# the functions whose power is managed: with a PM capability (e1000e,
+# nvme), which sleep in D3hot, and without one (edu), which stay in D0
+POWER_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010"
 # the VF's results: create, config, mmap, reset, remove
 VF_RESULTS=5
 
 echo "KTAP version 1"
-echo "1..$((7 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
-	$RESET_DEVICES | wc -w) + VF_RESULTS))"
+echo "1..$((9 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
+	$RESET_DEVICES $POWER_DEVICES | wc -w) + VF_RESULTS))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
 
 if ours; then
@@ -180,6 +205,11 @@ rig_modprobe nvme
 for dev in $RESET_DEVICES; do
 	subtest "reset_${dev%%:*}" on_vfio vfio_pci_reset_test "${dev#*:}"
 done
+for dev in $POWER_DEVICES; do
+	subtest "power_${dev%%:*}" on_vfio vfio_pci_power_test "${dev#*:}"
+done
+subtest power_e1000e_no_idle_d3 power_no_idle_d3 8086:10d3
+subtest sriov_nvme sriov_nvme "$edu"
 
 vf=$(nvme_vf_create 2> "$TMPDIR/nvme_vf.err")
 sed 's/^#* */# /' "$TMPDIR/nvme_vf.err"

@@ -85,9 +85,7 @@ static int open_fail(struct vfio_dev *d, int err, const char *fmt, ...)
 	return -err;
 }
 
-/* The last component of the link @file of @bdf, into @name. */
-static int sysfs_link_name(const char *bdf, const char *file, char *name,
-			   size_t len)
+int sysfs_link_name(const char *bdf, const char *file, char *name, size_t len)
 {
 	char path[PATH_MAX], link[PATH_MAX];
 	const char *base;
@@ -122,7 +120,7 @@ int sysfs_group_id(const char *bdf, int *id)
 	return 0;
 }
 
-int vfio_dev_open_group(struct vfio_dev *d, const char *bdf)
+int vfio_group_attach(struct vfio_dev *d, const char *bdf)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	int ret, type1v2 = VFIO_TYPE1v2_IOMMU;
@@ -171,13 +169,28 @@ int vfio_dev_open_group(struct vfio_dev *d, const char *bdf)
 
 	if (ioctl(d->container_fd, VFIO_SET_IOMMU, type1v2))
 		return open_fail(d, errno, "VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU)");
+	return 0;
+}
 
-	d->device_fd = ioctl(d->group_fd, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
-	if (d->device_fd < 0) {
-		d->device_fd = -1;
-		return open_fail(d, errno, "VFIO_GROUP_GET_DEVICE_FD(%s)",
+int vfio_group_get_device_fd(struct vfio_dev *d, const char *name)
+{
+	int fd = ioctl(d->group_fd, VFIO_GROUP_GET_DEVICE_FD, name);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int vfio_dev_open_group(struct vfio_dev *d, const char *bdf)
+{
+	int ret;
+
+	ret = vfio_group_attach(d, bdf);
+	if (ret)
+		return ret;
+	ret = vfio_group_get_device_fd(d, d->bdf);
+	if (ret < 0)
+		return open_fail(d, -ret, "VFIO_GROUP_GET_DEVICE_FD(%s)",
 				 d->bdf);
-	}
+	d->device_fd = ret;
 	return 0;
 }
 

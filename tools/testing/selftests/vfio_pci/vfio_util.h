@@ -61,6 +61,19 @@ const char *vfio_mode_name(enum vfio_open_mode mode);
 int vfio_dev_open(struct vfio_dev *d, const char *bdf,
 		  enum vfio_open_mode mode);
 int vfio_dev_open_group(struct vfio_dev *d, const char *bdf);
+/*
+ * The two halves of vfio_dev_open_group(), for names other than the bare
+ * BDF. vfio_group_attach() opens the container and the group of @bdf and
+ * attaches them (type1v2), without asking for a device: 0 or a negative
+ * errno, d->err set and everything closed again on failure. Each process
+ * may hold the group open only once, so reuse @d for every device of it.
+ * vfio_group_get_device_fd() then calls VFIO_GROUP_GET_DEVICE_FD with
+ * @name as is, such as "0000:01:00.1 vf_token=UUID": it returns the new
+ * device fd (the caller's to close, d->device_fd is left alone) or a
+ * negative errno.
+ */
+int vfio_group_attach(struct vfio_dev *d, const char *bdf);
+int vfio_group_get_device_fd(struct vfio_dev *d, const char *name);
 int vfio_dev_open_cdev(struct vfio_dev *d, const char *bdf);
 /* Close every fd still open, in reverse order of opening. */
 void vfio_dev_close(struct vfio_dev *d);
@@ -146,6 +159,11 @@ int sysfs_write_path(const char *path, const char *val);
 int sysfs_bind(const char *bdf, const char *driver);
 /* The name of the driver @bdf is bound to; -ENOENT when none. */
 int sysfs_driver(const char *bdf, char *name, size_t len);
+/*
+ * The last component of the target of link @file of @bdf, into @name: the
+ * driver's name for "driver", a VF's BDF for "virtfn0".
+ */
+int sysfs_link_name(const char *bdf, const char *file, char *name, size_t len);
 /* The number of the IOMMU group of @bdf. */
 int sysfs_group_id(const char *bdf, int *id);
 /* Does @file (an attribute or a link such as physfn) exist? */

@@ -1,0 +1,715 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_pci_sriov_test PF_BDF [OTHER_BDF]: KTAP tests of SR-IOV on a PF
+ * bound to vfio-pci (QEMU nvme, 1b36:0010, started with sriov_max_vfs):
+ * the enable_sriov module parameter, creating VFs through sriov_numvfs,
+ * the VF token shared by the PF's user and the VFs' users (set with
+ * VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, or by opening the PF with a token
+ * while no VF is open, and given as "BDF vf_token=UUID" to
+ * VFIO_GROUP_GET_DEVICE_FD), and the removal of an open VF when the PF's
+ * VFs are disabled. OTHER_BDF, a device bound to vfio-pci that is neither
+ * a PF nor a VF (QEMU edu), checks that a token is refused there.
+ *
+ * The tokens go in the name given to the group, so everything here uses
+ * the group + container path, one group fd per IOMMU group. The tests
+ * build on each other in order; the end restores sriov_numvfs to 0 and
+ * the enable_sriov parameter to what it was, whatever failed.
+ *
+ * The PF is opened before its VFs exist and stays open until they are
+ * gone: a first open and a last close reset the PF, and a PF reset
+ * disables its VFs (QEMU's nvme VFs do not come back from it). Asking the
+ * group for the PF again while it is open goes through the same token
+ * check without a reset.
+ *
+ * The expectations are upstream Linux 6.12's vfio-pci (the reference):
+ * each errno pinned down here is what it returns.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/pci_regs.h>
+
+#include "vfio_test.h"
+
+#define PARAM_SRIOV	"/sys/module/vfio_pci/parameters/enable_sriov"
+#define NVME_VENDOR	0x1b36
+#define NR_VFS		2
+#define MAX_GROUPS	4
+
+/* how long the REQ eventfd may take, and the disable once the VF closed */
+#define REQ_MS		10000
+#define REMOVE_MS	20000
+
+#define UUID_LEN	16
+#define UUID_STR_LEN	36
+
+/* the token the PF's user sets, the one it opens with later, a wrong one */
+static const __u8 token_a[UUID_LEN] = {
+	0x2a, 0xb7, 0x49, 0x24, 0xc3, 0x35, 0x45, 0xf4,
+	0x9b, 0x16, 0x85, 0x69, 0xe5, 0xb0, 0x82, 0x58,
+};
+
+static const __u8 token_b[UUID_LEN] = {
+	0x6f, 0x1d, 0x0c, 0x3e, 0x87, 0x52, 0x4a, 0x0b,
+	0xb4, 0x2e, 0x11, 0xd9, 0x5c, 0x73, 0xa0, 0x16,
+};
+
+static const __u8 token_wrong[UUID_LEN] = {
+	0xd3, 0x40, 0x9e, 0x5a, 0x21, 0x6b, 0x4c, 0x88,
+	0x9f, 0x07, 0x3b, 0xe2, 0x64, 0xc1, 0x18, 0xfa,
+};
+
+/* VFIO_DEVICE_FEATURE with room for a UUID */
+struct feature_arg {
+	struct vfio_device_feature hdr;
+	__u8 uuid[UUID_LEN];
+};
+
+static_assert(offsetof(struct feature_arg, uuid) ==
+	      sizeof(struct vfio_device_feature),
+	      "the UUID must follow the feature header");
+
+/* VFIO_DEVICE_SET_IRQS with one eventfd */
+struct irq_arg {
+	struct vfio_irq_set hdr;
+	__s32 fd;
+};
+
+static_assert(offsetof(struct irq_arg, fd) == sizeof(struct vfio_irq_set),
+	      "the eventfd must follow the SET_IRQS header");
+
+/* The write of "0" to sriov_numvfs that waits for the open VF. */
+struct disable_job {
+	pthread_t thread;
+	bool started;
+	int ret;
+	atomic_bool done;
+};
+
+static const char *pf_bdf, *other_bdf;
+static char vf_bdf[NR_VFS][32];
+static bool have_vfs;
+static char uuid_a[UUID_STR_LEN + 1], uuid_b[UUID_STR_LEN + 1];
+static char uuid_wrong[UUID_STR_LEN + 1];
+
+/* the attached groups, one each, and the device fds the tests hold */
+static struct vfio_dev groups[MAX_GROUPS];
+static int nr_groups;
+static int pf_fd = -1, vf_fd = -1;
+static struct disable_job disable_job;
+
+static void uuid_str(char *buf, const __u8 *u)
+{
+	snprintf(buf, UUID_STR_LEN + 1,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+		 u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+static const char *errname(int err)
+{
+	const char *name = err ? strerrorname_np(err) : "success";
+
+	return name ? name : "an unknown errno";
+}
+
+/* A call that returned @ret, 0 or a negative errno, must fail with @want. */
+static bool check_fails(struct test_ctx *t, int ret, int want,
+			const char *what, ...) __printf(4, 5);
+
+static bool check_fails(struct test_ctx *t, int ret, int want,
+			const char *what, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, what);
+	vsnprintf(msg, sizeof(msg), what, ap);
+	va_end(ap);
+	return check(t, ret == -want, "%s: expected %s, got %s", msg,
+		     errname(want), errname(-ret));
+}
+
+static void fd_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* The attached group of @bdf: opened on first use, then shared. */
+static struct vfio_dev *group_of(struct test_ctx *t, const char *bdf)
+{
+	struct vfio_dev *g;
+	int id, i;
+
+	if (check_ok(t, sysfs_group_id(bdf, &id), "IOMMU group of %s", bdf))
+		return NULL;
+	for (i = 0; i < nr_groups; i++)
+		if (groups[i].group_id == id)
+			return &groups[i];
+	if (check(t, nr_groups < MAX_GROUPS, "more than %d groups",
+		  MAX_GROUPS))
+		return NULL;
+	g = &groups[nr_groups];
+	if (check(t, !vfio_group_attach(g, bdf), "group %d of %s: %s", id,
+		  bdf, g->err))
+		return NULL;
+	nr_groups++;
+	return g;
+}
+
+/*
+ * VFIO_GROUP_GET_DEVICE_FD on the group of @bdf with the name @bdf
+ * followed by @opts (NULL: the bare BDF). The device fd or -errno.
+ */
+static int dev_get(struct test_ctx *t, const char *bdf, const char *opts,
+		   char *name, size_t len)
+{
+	struct vfio_dev *g = group_of(t, bdf);
+
+	snprintf(name, len, "%s%s%s", bdf, opts ? " " : "", opts ? opts : "");
+	if (!g)
+		return -ENODEV;
+	return vfio_group_get_device_fd(g, name);
+}
+
+/* Name "vf_token=@uuid" into @buf; returns @buf. */
+static const char *token_opt(char *buf, size_t len, const char *uuid)
+{
+	snprintf(buf, len, "vf_token=%s", uuid);
+	return buf;
+}
+
+/* The open of @bdf with @opts must fail with @want. */
+static void expect_open_fails(struct test_ctx *t, const char *bdf,
+			      const char *opts, int want)
+{
+	char name[128];
+	int fd;
+
+	fd = dev_get(t, bdf, opts, name, sizeof(name));
+	check_fails(t, fd < 0 ? fd : 0, want, "GET_DEVICE_FD(\"%s\")", name);
+	fd_close(&fd);
+}
+
+/* The vendor ID read through device fd @fd must be @want. */
+static void check_vendor(struct test_ctx *t, int fd, const char *bdf,
+			 __u32 want)
+{
+	/* the config accessors need only the device fd */
+	struct vfio_dev d = { .device_fd = fd };
+	__u32 v = 0;
+
+	if (check_ok(t, vfio_cfg_read(&d, PCI_VENDOR_ID, 2, &v),
+		     "config read of %s's vendor ID", bdf))
+		return;
+	check(t, v == want, "%s's vendor ID reads 0x%04x, expected 0x%04x",
+	      bdf, v, want);
+}
+
+/*
+ * The device behind @fd answers a read of its BAR0 itself: not all ones,
+ * what a function that is gone (its PF reset) gives. A VF whose
+ * controller the PF has not brought online reads 0 there.
+ */
+static void check_bar0(struct test_ctx *t, int fd, const char *bdf)
+{
+	struct vfio_region_info ri = {
+		.argsz = sizeof(ri),
+		.index = VFIO_PCI_BAR0_REGION_INDEX,
+	};
+	__u32 cap = 0;
+
+	if (check(t, !ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &ri),
+		  "BAR0 region info of %s: %s", bdf, strerror(errno)))
+		return;
+	if (check(t, pread(fd, &cap, 4, ri.offset) == 4,
+		  "BAR0 read of %s: %s", bdf, strerror(errno)))
+		return;
+	check(t, cap != 0xffffffff, "%s's BAR0 reads 0x%08x: the VF is gone",
+	      bdf, cap);
+}
+
+/*
+ * The open of @bdf with @opts must succeed, and the device answer a
+ * config read of its vendor ID with @vendor. The fd, or -1.
+ */
+static int expect_open(struct test_ctx *t, const char *bdf, const char *opts,
+		       __u32 vendor)
+{
+	char name[128];
+	int fd;
+
+	fd = dev_get(t, bdf, opts, name, sizeof(name));
+	if (check(t, fd >= 0, "GET_DEVICE_FD(\"%s\") failed: %s", name,
+		  errname(-fd)))
+		return -1;
+	check_vendor(t, fd, bdf, vendor);
+	return fd;
+}
+
+/* VFIO_DEVICE_FEATURE PCI_VF_TOKEN with @flags and @data_len data bytes */
+static int vf_token_feature(int fd, __u32 flags, const __u8 *uuid,
+			    size_t data_len)
+{
+	struct feature_arg a;
+
+	memset(&a, 0, sizeof(a));
+	a.hdr.argsz = sizeof(a.hdr) + data_len;
+	a.hdr.flags = flags | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
+	if (uuid)
+		memcpy(a.uuid, uuid, sizeof(a.uuid));
+	return ioctl(fd, VFIO_DEVICE_FEATURE, &a) ? -errno : 0;
+}
+
+/* sriov_numvfs of the PF, or -1 when it cannot be read */
+static long numvfs(void)
+{
+	unsigned long n;
+
+	return sysfs_read_ulong(pf_bdf, "sriov_numvfs", &n) ? -1 : (long)n;
+}
+
+/* The value of the enable_sriov parameter, 'Y' or 'N', or 0. */
+static char param_value(void)
+{
+	char buf[8] = "";
+	ssize_t n;
+	int fd;
+
+	fd = open(PARAM_SRIOV, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && (buf[0] == 'Y' || buf[0] == 'N') ? buf[0] : 0;
+}
+
+/* ---- the tests ---- */
+
+static void test_sriov_needs_param(struct test_ctx *t)
+{
+	if (check_ok(t, sysfs_write_path(PARAM_SRIOV, "0"),
+		     "write 0 to " PARAM_SRIOV))
+		return;
+	/* vfio-pci's sriov_configure refuses while the parameter is off */
+	check_fails(t, sysfs_write(pf_bdf, "sriov_numvfs", "2"), ENOENT,
+		    "sriov_numvfs = 2 with enable_sriov=N");
+	check(t, numvfs() == 0, "sriov_numvfs reads %ld, expected 0",
+	      numvfs());
+	check_ok(t, sysfs_write_path(PARAM_SRIOV, "1"),
+		 "write 1 to " PARAM_SRIOV);
+	check(t, param_value() == 'Y', "enable_sriov reads '%c', not Y",
+	      param_value() ? param_value() : '?');
+}
+
+static void test_numvfs(struct test_ctx *t)
+{
+	char link[16], buf[64], drv[64];
+	ssize_t n;
+	int i;
+
+	if (pf_fd < 0) {
+		t->skip = "the PF is not open (pf_token_feature failed)";
+		return;
+	}
+
+	if (check_ok(t, sysfs_write(pf_bdf, "sriov_numvfs", "2"),
+		     "sriov_numvfs = 2"))
+		return;
+	check(t, numvfs() == NR_VFS, "sriov_numvfs reads %ld, expected %d",
+	      numvfs(), NR_VFS);
+	for (i = 0; i < NR_VFS; i++) {
+		snprintf(link, sizeof(link), "virtfn%d", i);
+		if (check_ok(t, sysfs_link_name(pf_bdf, link, vf_bdf[i],
+						sizeof(vf_bdf[i])),
+			     "link %s of %s", link, pf_bdf))
+			return;
+		ktap_diag("%s: VF %d is %s", t->name, i, vf_bdf[i]);
+		/* the PF's driver set the VF's override when it appeared */
+		n = sysfs_read(vf_bdf[i], "driver_override", buf,
+			       sizeof(buf) - 1, 0);
+		if (!check_ok(t, n < 0 ? (int)n : 0,
+			      "read %s's driver_override", vf_bdf[i])) {
+			buf[n] = '\0';
+			buf[strcspn(buf, "\n")] = '\0';
+			check(t, !strcmp(buf, "vfio-pci"),
+			      "%s's driver_override is \"%s\", expected vfio-pci",
+			      vf_bdf[i], buf);
+		}
+		if (!check_ok(t, sysfs_driver(vf_bdf[i], drv, sizeof(drv)),
+			      "driver of %s", vf_bdf[i]))
+			check(t, !strcmp(drv, "vfio-pci"),
+			      "%s is bound to %s, expected vfio-pci",
+			      vf_bdf[i], drv);
+	}
+	have_vfs = true;
+	/* the PCI core: the same count again is nothing to do */
+	check_ok(t, sysfs_write(pf_bdf, "sriov_numvfs", "2"),
+		 "sriov_numvfs = 2 again");
+	/* another count only once the VFs are disabled */
+	check_fails(t, sysfs_write(pf_bdf, "sriov_numvfs", "1"), EBUSY,
+		    "sriov_numvfs = 1 with 2 VFs enabled");
+	check(t, numvfs() == NR_VFS, "sriov_numvfs reads %ld, expected %d",
+	      numvfs(), NR_VFS);
+}
+
+static void test_pf_token_feature(struct test_ctx *t)
+{
+	const __u32 set = VFIO_DEVICE_FEATURE_SET;
+
+	/* no VF is open: the PF opens without a token */
+	pf_fd = expect_open(t, pf_bdf, NULL, NVME_VENDOR);
+	if (pf_fd < 0)
+		return;
+	check_ok(t, vf_token_feature(pf_fd, VFIO_DEVICE_FEATURE_PROBE | set,
+				     NULL, UUID_LEN),
+		 "FEATURE PROBE|SET PCI_VF_TOKEN on the PF");
+	check_ok(t, vf_token_feature(pf_fd, set, token_a, UUID_LEN),
+		 "FEATURE SET PCI_VF_TOKEN %s", uuid_a);
+	/* the token can be set, never read back */
+	check_fails(t, vf_token_feature(pf_fd, VFIO_DEVICE_FEATURE_GET, NULL,
+					UUID_LEN), EINVAL,
+		    "FEATURE GET PCI_VF_TOKEN");
+	check_fails(t, vf_token_feature(pf_fd, set, token_b, UUID_LEN - 1),
+		    EINVAL, "FEATURE SET PCI_VF_TOKEN with 15 bytes of data");
+	check_vendor(t, pf_fd, pf_bdf, NVME_VENDOR);
+}
+
+static void test_vf_token_required(struct test_ctx *t)
+{
+	const char *vf = vf_bdf[0];
+	char opt[64], dup[128];
+	int fd;
+
+	if (!have_vfs) {
+		t->skip = "no VFs (numvfs failed)";
+		return;
+	}
+	/* a VF of a vfio-pci PF needs the PF's token */
+	expect_open_fails(t, vf, NULL, EACCES);
+	expect_open_fails(t, vf, token_opt(opt, sizeof(opt), uuid_wrong),
+			  EACCES);
+	vf_fd = expect_open(t, vf, token_opt(opt, sizeof(opt), uuid_a),
+			    NVME_VENDOR);
+	/* malformed names */
+	expect_open_fails(t, vf, "vf_token=zzzz", EINVAL);
+	expect_open_fails(t, vf, "foo=1", EINVAL);
+	snprintf(dup, sizeof(dup), "vf_token=%s vf_token=%s", uuid_a, uuid_a);
+	expect_open_fails(t, vf, dup, EINVAL);
+	/* and the device opens once more after all that */
+	fd = expect_open(t, vf, token_opt(opt, sizeof(opt), uuid_a),
+			 NVME_VENDOR);
+	fd_close(&fd);
+	if (vf_fd >= 0) {
+		check_vendor(t, vf_fd, vf, NVME_VENDOR);
+		check_bar0(t, vf_fd, vf);
+	}
+}
+
+static void test_vf_feature_absent(struct test_ctx *t)
+{
+	if (vf_fd < 0) {
+		t->skip = "no VF open (vf_token_required failed)";
+		return;
+	}
+	/* only a PF has a token */
+	check_fails(t, vf_token_feature(vf_fd, VFIO_DEVICE_FEATURE_PROBE |
+					VFIO_DEVICE_FEATURE_SET, NULL,
+					UUID_LEN), ENOTTY,
+		    "FEATURE PROBE|SET PCI_VF_TOKEN on a VF");
+	check_vendor(t, vf_fd, vf_bdf[0], NVME_VENDOR);
+}
+
+static void test_pf_token_while_vf_open(struct test_ctx *t)
+{
+	char opt[64];
+	int fd;
+
+	if (vf_fd < 0 || pf_fd < 0) {
+		t->skip = "no VF or no PF open (an earlier test failed)";
+		return;
+	}
+	/* a VF is in use: the PF's user must show it knows the token */
+	expect_open_fails(t, pf_bdf, NULL, EACCES);
+	expect_open_fails(t, pf_bdf, token_opt(opt, sizeof(opt), uuid_wrong),
+			  EACCES);
+	fd = expect_open(t, pf_bdf, token_opt(opt, sizeof(opt), uuid_a),
+			 NVME_VENDOR);
+	fd_close(&fd);
+	check_bar0(t, vf_fd, vf_bdf[0]);
+}
+
+static void test_pf_open_sets_token(struct test_ctx *t)
+{
+	char opt[64];
+	int fd;
+
+	if (!have_vfs || pf_fd < 0) {
+		t->skip = "no VFs or no PF open (an earlier test failed)";
+		return;
+	}
+	fd_close(&vf_fd);
+	/* no VF open: the token the PF is opened with becomes the token */
+	fd = expect_open(t, pf_bdf, token_opt(opt, sizeof(opt), uuid_b),
+			 NVME_VENDOR);
+	fd_close(&fd);
+	expect_open_fails(t, vf_bdf[0], token_opt(opt, sizeof(opt), uuid_a),
+			  EACCES);
+	vf_fd = expect_open(t, vf_bdf[0], token_opt(opt, sizeof(opt), uuid_b),
+			    NVME_VENDOR);
+	if (vf_fd >= 0)
+		check_bar0(t, vf_fd, vf_bdf[0]);
+}
+
+static void *disable_fn(void *arg)
+{
+	struct disable_job *job = arg;
+
+	job->ret = sysfs_write(pf_bdf, "sriov_numvfs", "0");
+	atomic_store(&job->done, true);
+	return NULL;
+}
+
+/* Wait up to @ms for the disable to finish; joins it when it did. */
+static bool disable_wait(int ms)
+{
+	struct timespec ts = { .tv_nsec = 50 * 1000 * 1000 };
+	int waited;
+
+	if (!disable_job.started)
+		return true;
+	for (waited = 0; !atomic_load(&disable_job.done) && waited < ms;
+	     waited += 50)
+		nanosleep(&ts, NULL);
+	if (!atomic_load(&disable_job.done))
+		return false;
+	pthread_join(disable_job.thread, NULL);
+	disable_job.started = false;
+	return true;
+}
+
+/* Wait up to @ms for @fd to be signalled: the count, 0, or -errno. */
+static long efd_wait(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	__u64 v;
+	int n;
+
+	n = poll(&p, 1, ms);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return 0;
+	if (read(fd, &v, sizeof(v)) != sizeof(v))
+		return errno == EAGAIN ? 0 : -errno;
+	return (long)v;
+}
+
+static void test_remove_waits_for_vf(struct test_ctx *t)
+{
+	struct irq_arg irq = {
+		.hdr = {
+			.argsz = sizeof(irq),
+			.flags = VFIO_IRQ_SET_DATA_EVENTFD |
+				 VFIO_IRQ_SET_ACTION_TRIGGER,
+			.index = VFIO_PCI_REQ_IRQ_INDEX,
+			.count = 1,
+		},
+	};
+	struct disable_job *job = &disable_job;
+	long n;
+	int efd;
+
+	if (vf_fd < 0) {
+		t->skip = "no VF open (pf_open_sets_token failed)";
+		return;
+	}
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (check(t, efd >= 0, "eventfd: %s", strerror(errno)))
+		return;
+	irq.fd = efd;
+	if (check(t, !ioctl(vf_fd, VFIO_DEVICE_SET_IRQS, &irq),
+		  "SET_IRQS REQ trigger eventfd: %s", strerror(errno)))
+		goto out;
+	atomic_store(&job->done, false);
+	if (check(t, !pthread_create(&job->thread, NULL, disable_fn, job),
+		  "pthread_create"))
+		goto out;
+	job->started = true;
+	/* the removal of the open VF asks its user to let go */
+	n = efd_wait(efd, REQ_MS);
+	check(t, n > 0, "REQ eventfd %s",
+	      n == 0 ? "not signalled within 10 s" : strerror(-n));
+	check(t, !atomic_load(&job->done),
+	      "sriov_numvfs = 0 finished while a VF was open (ret %d)",
+	      job->ret);
+	fd_close(&vf_fd);
+	if (check(t, disable_wait(REMOVE_MS),
+		  "sriov_numvfs = 0 still waiting %d s after the VF closed",
+		  REMOVE_MS / 1000))
+		goto out;
+	check_ok(t, job->ret, "sriov_numvfs = 0");
+	check(t, !sysfs_exists(pf_bdf, "virtfn0"),
+	      "virtfn0 still exists after the disable");
+	check(t, !sysfs_device_exists(vf_bdf[0]), "%s still exists",
+	      vf_bdf[0]);
+	check(t, numvfs() == 0, "sriov_numvfs reads %ld, expected 0",
+	      numvfs());
+	if (pf_fd >= 0)
+		check_vendor(t, pf_fd, pf_bdf, NVME_VENDOR);
+out:
+	close(efd);
+}
+
+static void test_token_on_plain_device(struct test_ctx *t)
+{
+	unsigned long vendor = 0;
+	char opt[64];
+	int fd;
+
+	if (!other_bdf) {
+		t->skip = "no OTHER_BDF given";
+		return;
+	}
+	if (check_ok(t, sysfs_read_ulong(other_bdf, "vendor", &vendor),
+		     "read %s's vendor", other_bdf))
+		return;
+	/* neither a PF nor a VF: a token is an error */
+	expect_open_fails(t, other_bdf,
+			  token_opt(opt, sizeof(opt), uuid_a), EINVAL);
+	fd = expect_open(t, other_bdf, NULL, (__u32)vendor);
+	fd_close(&fd);
+}
+
+static const struct test tests[] = {
+	{ "sriov_needs_param", test_sriov_needs_param },
+	{ "pf_token_feature", test_pf_token_feature },
+	{ "numvfs", test_numvfs },
+	{ "vf_token_required", test_vf_token_required },
+	{ "vf_feature_absent", test_vf_feature_absent },
+	{ "pf_token_while_vf_open", test_pf_token_while_vf_open },
+	{ "pf_open_sets_token", test_pf_open_sets_token },
+	{ "remove_waits_for_vf", test_remove_waits_for_vf },
+	{ "token_on_plain_device", test_token_on_plain_device },
+};
+
+/*
+ * Put the PF back as it was found: every fd closed, no VFs, the parameter
+ * at @param. Returns false (after saying why) when that failed.
+ */
+static bool restore_pf(char param)
+{
+	bool ok = true;
+	int i, ret;
+
+	fd_close(&vf_fd);
+	fd_close(&pf_fd);
+	for (i = 0; i < nr_groups; i++)
+		vfio_dev_close(&groups[i]);
+	nr_groups = 0;
+	if (!disable_wait(REMOVE_MS)) {
+		ktap_diag("cleanup: sriov_numvfs = 0 of the test still waits");
+		return false;
+	}
+	if (numvfs() != 0) {
+		/* vfio-pci disables VFs only while the parameter is on */
+		ret = sysfs_write_path(PARAM_SRIOV, "1");
+		if (!ret)
+			ret = sysfs_write(pf_bdf, "sriov_numvfs", "0");
+		if (ret) {
+			ktap_diag("cleanup: sriov_numvfs = 0: %s", errname(-ret));
+			ok = false;
+		}
+	}
+	if (param_value() != param) {
+		ret = sysfs_write_path(PARAM_SRIOV, param == 'Y' ? "1" : "0");
+		if (ret) {
+			ktap_diag("cleanup: enable_sriov = %c: %s", param,
+				  errname(-ret));
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* Is the PF what the tests need? NULL, or why not. */
+static const char *pf_unusable(void)
+{
+	unsigned long total = 0;
+	char drv[64];
+
+	if (!sysfs_device_exists(pf_bdf))
+		return "no such PCI device";
+	if (sysfs_driver(pf_bdf, drv, sizeof(drv)) || strcmp(drv, "vfio-pci"))
+		return "not bound to vfio-pci";
+	if (sysfs_read_ulong(pf_bdf, "sriov_totalvfs", &total) ||
+	    total < NR_VFS)
+		return "not a PF with at least 2 VFs";
+	if (numvfs() != 0)
+		return "its VFs are already enabled";
+	if (!param_value())
+		return "no " PARAM_SRIOV;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *why;
+	struct test_ctx t;
+	bool restored;
+	char param;
+	size_t i;
+	int ret;
+
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: %s PF_BDF [OTHER_BDF]\n", argv[0]);
+		return 2;
+	}
+	pf_bdf = argv[1];
+	other_bdf = argc == 3 ? argv[2] : NULL;
+	uuid_str(uuid_a, token_a);
+	uuid_str(uuid_b, token_b);
+	uuid_str(uuid_wrong, token_wrong);
+
+	ktap_plan((int)ARRAY_SIZE(tests));
+	why = pf_unusable();
+	if (why) {
+		printf("Bail out! PF %s: %s\n", pf_bdf, why);
+		return 1;
+	}
+	param = param_value();
+	ktap_diag("PF %s, enable_sriov=%c, tokens A %s B %s", pf_bdf, param,
+		  uuid_a, uuid_b);
+
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		memset(&t, 0, sizeof(t));
+		t.bdf = pf_bdf;
+		snprintf(t.name, sizeof(t.name), "%s", tests[i].name);
+		tests[i].fn(&t);
+		if (t.fails)
+			ktap_result(false, t.name, "%d check(s) failed",
+				    t.fails);
+		else if (t.skip)
+			ktap_skip(t.name, t.skip);
+		else
+			ktap_result(true, t.name, NULL);
+	}
+
+	restored = restore_pf(param);
+	ret = ktap_finish();
+	return restored ? ret : 1;
+}
