@@ -7,7 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 PKGS="linux-source-6.12 qemu-system-x86 busybox-static sparse bc flex bison
-libelf-dev libssl-dev cpio kmod dwarves rsync python3 gcc make perl"
+libelf-dev libssl-dev cpio kmod dwarves rsync python3 gcc make perl patch"
 
 install_packages() {
 	local missing=()
@@ -49,6 +49,34 @@ overlay() {
 	fi
 }
 
+# Patches of the series to files outside our folders (patches/*.patch),
+# applied to our tree in name order. Each file they touch is first made a
+# fresh copy of the pristine one, so the pristine tree is never written
+# and a changed patch set applies from clean files. Re-applied only when
+# the set changes (its checksum is kept in the tree).
+patch_tree() {
+	local sum f p stamp=$RIG_TREE/.rig-patches
+	local -a files
+	sum=$(cat "$RIG_TOP"/patches/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1)
+	[ "$(cat "$stamp" 2>/dev/null)" = "$sum" ] && return 0
+	rm -f "$stamp"
+	# files patched before, or now: back to pristine copies
+	mapfile -t files < <({ cat "$RIG_TREE/.rig-patched" 2>/dev/null
+		sed -n 's#^+++ b/\([^	]*\).*#\1#p' "$RIG_TOP"/patches/*.patch 2>/dev/null; } |
+		sort -u)
+	for f in "${files[@]}"; do
+		cp --remove-destination "$RIG_PRISTINE/$f" "$RIG_TREE/$f" ||
+			rig_die "cannot restore $f"
+	done
+	printf '%s\n' "${files[@]}" > "$RIG_TREE/.rig-patched"
+	for p in "$RIG_TOP"/patches/*.patch; do
+		[ -e "$p" ] || continue
+		rig_log "applying $(basename "$p")"
+		patch -s -p1 -d "$RIG_TREE" < "$p" || rig_die "$(basename "$p") does not apply"
+	done
+	echo "$sum" > "$stamp"
+}
+
 headers() {
 	[ -f "$RIG_HDR/include/linux/vfio.h" ] && return 0
 	rig_log "installing uAPI headers"
@@ -59,6 +87,7 @@ headers() {
 install_packages
 extract_base
 overlay
+patch_tree
 headers
 v=$(make -s -C "$RIG_PRISTINE" kernelversion)
 pkg=$(dpkg-query -W -f '${Version}' linux-source-6.12)

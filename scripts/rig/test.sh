@@ -42,10 +42,16 @@ our_files() {
 }
 
 check_checkpatch() {
-	local out
+	local out p
 	out=$(cd "$RIG_TOP" && our_files | xargs perl "$RIG_TREE/scripts/checkpatch.pl" \
 		--no-tree --strict --terse --show-types -f 2>&1 |
 		grep -E 'ERROR|WARNING|CHECK')
+	# the patches to files outside our folders, as patches
+	for p in "$RIG_TOP"/patches/*.patch; do
+		[ -e "$p" ] || continue
+		out+=$(perl "$RIG_TREE/scripts/checkpatch.pl" --no-tree --strict \
+			--terse --show-types "$p" 2>&1 | grep -E 'ERROR|WARNING|CHECK')
+	done
 	[ -z "$out" ] || { echo "$out"; return 1; }
 }
 
