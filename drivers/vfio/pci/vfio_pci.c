@@ -30,6 +30,7 @@ static const struct vfio_device_ops vfio_pci_ops = {
 	.mmap = vfio_pci_core_mmap,
 	.request = vfio_pci_core_request,
 	.match = vfio_pci_core_match,
+	.match_token_uuid = vfio_pci_core_match_token_uuid,
 	.device_feature = vfio_pci_core_device_feature,
 	.bind_iommufd = vfio_iommufd_physical_bind,
 	.unbind_iommufd = vfio_iommufd_physical_unbind,
@@ -179,6 +180,8 @@ static int __init vfio_pci_init(void)
 	ret = pci_register_driver(&vfio_pci_driver);
 	if (ret)
 		return ret;
+	if (disable_denylist)
+		pr_warn("denylist disabled: devices with known errata bind too\n");
 	vfio_pci_add_ids();
 	return 0;
 }

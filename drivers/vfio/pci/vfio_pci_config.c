@@ -440,7 +440,8 @@ static int cfg_hw_write(void *priv, unsigned int off, unsigned int len,
 
 /*
  * A device that loses its state in D3hot (No_Soft_Reset clear) gets it
- * back when it returns to D0, as it had it when it went down.
+ * back when it returns to D0, as it had it when it went down. A PF whose
+ * VFs exist stays in D0 (see vfio_pci_sriov.c). memory_lock held.
  */
 static int cfg_hw_set_power(void *priv, u8 state)
 {
@@ -450,6 +451,10 @@ static int cfg_hw_set_power(void *priv, u8 state)
 	pci_power_t target = (__force pci_power_t)state;
 	int ret;
 
+	if (target != PCI_D0 && vdev->sriov_hold_d0) {
+		pci_info_ratelimited(pdev, "vfio: a PF with VFs stays in D0\n");
+		return 0;
+	}
 	if (target == PCI_D3hot && !vdev->pm_saved) {
 		pci_save_state(pdev);
 		vdev->pm_saved = pci_store_saved_state(pdev);

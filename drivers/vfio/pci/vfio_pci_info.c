@@ -143,10 +143,14 @@ long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 			     VFIO_REGION_INFO_FLAG_WRITE;
 		break;
 	case VFIO_PCI_VGA_REGION_INDEX:
-		info.size = vfio_pci_vga_offered(vdev) ?
-			    VFIO_PCI_VGA_REGION_SIZE : 0;
-		info.flags = info.size ? VFIO_REGION_INFO_FLAG_READ |
-					 VFIO_REGION_INFO_FLAG_WRITE : 0;
+		/* absent, not empty, where not offered: VMMs probe it so */
+		if (!vfio_pci_vga_offered(vdev)) {
+			ret = -EINVAL;
+			break;
+		}
+		info.size = VFIO_PCI_VGA_REGION_SIZE;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
 		break;
 	default:
 		return -EINVAL;

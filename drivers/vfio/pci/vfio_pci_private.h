@@ -304,6 +304,8 @@ struct vfio_pci_vf_token;
  * @sriov_pfs_item: a PF's entry on the list of PFs whose VFs the core
  *	enabled, empty while it has none
  * @sriov_pf: a VF's PF, when the core enabled the VF; else NULL
+ * @sriov_hold_d0: a PF whose VFs the core enabled stays in D0, whatever
+ *	userspace writes to its PM capability; under @memory_lock
  */
 struct vfio_pci_core_device {
 	struct vfio_device vdev;
@@ -349,6 +351,7 @@ struct vfio_pci_core_device {
 	struct notifier_block sriov_nb;
 	struct list_head sriov_pfs_item;
 	struct vfio_pci_core_device *sriov_pf;
+	bool sriov_hold_d0;		/* under memory_lock */
 };
 
 /**
@@ -426,6 +429,8 @@ void vfio_pci_pm_put_set(struct vfio_device_set *set);
 int vfio_pci_core_sriov_configure(struct vfio_pci_core_device *vdev,
 				  int nr_virtfn);
 int vfio_pci_core_match(struct vfio_device *vdev, char *buf);
+int vfio_pci_core_match_token_uuid(struct vfio_device *vdev,
+				   const uuid_t *uuid);
 int vfio_pci_sriov_register(struct vfio_pci_core_device *vdev);
 void vfio_pci_sriov_unregister(struct vfio_pci_core_device *vdev);
 int vfio_pci_vf_token_check(struct vfio_pci_core_device *vdev,

@@ -22,7 +22,11 @@
  * with VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, or by opening the PF with one
  * while none of its VFs is open; while VFs are open, opening the PF needs
  * the current token too, to prove it works with their users. Until then
- * the token is random, so no VF opens by chance.
+ * the token is random, so no VF opens by chance. The group path gives the
+ * token after the device's name ("BDF vf_token=<uuid>",
+ * vfio_pci_core_match()), the cdev path with VFIO_DEVICE_BIND_FLAG_TOKEN
+ * (vfio_pci_core_match_token_uuid()); either way it is checked before the
+ * device is opened.
  *
  * VFs are created with vfio_pci_core_sriov_configure() (sysfs
  * sriov_numvfs). Each VF the PCI core adds for such a PF gets the PF's
@@ -155,6 +159,21 @@ void vfio_pci_sriov_unregister(struct vfio_pci_core_device *vdev)
 	vdev->vf_token = NULL;
 }
 
+/*
+ * While its VFs exist a PF stays in D0, where userspace may otherwise put
+ * it through its PM capability: decided under memory_lock, which config
+ * writes of the power state hold.
+ */
+static void vfio_pci_sriov_hold_d0(struct vfio_pci_core_device *vdev,
+				   bool hold)
+{
+	vfio_pci_decode_lock(vdev, false);
+	if (hold)
+		vfio_pci_config_wake(vdev);
+	vdev->sriov_hold_d0 = hold;
+	vfio_pci_decode_unlock(vdev);
+}
+
 static int sriov_enable(struct vfio_pci_core_device *vdev, int nr_virtfn)
 {
 	struct pci_dev *pdev = vdev->pdev;
@@ -172,16 +191,18 @@ static int sriov_enable(struct vfio_pci_core_device *vdev, int nr_virtfn)
 	ret = vfio_pci_pm_get(vdev);
 	if (ret)
 		goto err_unlist;
-	/* userspace may be moving the PF out of D0 meanwhile */
-	vfio_pci_decode_lock(vdev, false);
-	vfio_pci_config_wake(vdev);
+	vfio_pci_sriov_hold_d0(vdev, true);
+	/*
+	 * Not under memory_lock: the VFs probe meanwhile, and their
+	 * registration takes a device set lock, which comes first.
+	 */
 	ret = pci_enable_sriov(pdev, nr_virtfn);
-	vfio_pci_decode_unlock(vdev);
 	if (ret)
-		goto err_put_pm;
+		goto err_release_d0;
 	return nr_virtfn;
 
-err_put_pm:
+err_release_d0:
+	vfio_pci_sriov_hold_d0(vdev, false);
 	vfio_pci_pm_put(vdev);
 err_unlist:
 	mutex_lock(&sriov_pfs_lock);
@@ -218,9 +239,11 @@ int vfio_pci_core_sriov_configure(struct vfio_pci_core_device *vdev,
 	enabled = !list_empty(&vdev->sriov_pfs_item);
 	list_del_init(&vdev->sriov_pfs_item);
 	mutex_unlock(&sriov_pfs_lock);
-	/* the PF may sleep again once its VFs are gone */
-	if (enabled)
+	/* the PF may leave D0 and sleep again once its VFs are gone */
+	if (enabled) {
+		vfio_pci_sriov_hold_d0(vdev, false);
 		vfio_pci_pm_put(vdev);
+	}
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_sriov_configure);
@@ -358,6 +381,22 @@ int vfio_pci_vf_token_feature(struct vfio_pci_core_device *vdev, u32 flags,
 	mutex_unlock(&vdev->vf_token->lock);
 	return 0;
 }
+
+/**
+ * vfio_pci_core_match_token_uuid() - &vfio_device_ops.match_token_uuid
+ * @core_vdev: a device being bound through its cdev
+ * @uuid: the token given with VFIO_DEVICE_BIND_FLAG_TOKEN, or NULL
+ *
+ * The cdev path's vfio_pci_core_match(): the same check of the VF token.
+ *
+ * Return: 0, or -errno as vfio_pci_vf_token_check().
+ */
+int vfio_pci_core_match_token_uuid(struct vfio_device *core_vdev,
+				   const uuid_t *uuid)
+{
+	return vfio_pci_vf_token_check(to_vfio_pci_core(core_vdev), uuid);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_match_token_uuid);
 
 /*
  * "vf_token=" then a UUID; the rest of @opt, after the UUID, in @rest.
