@@ -89,8 +89,8 @@ on_vfio() {
 # driver_override names vfio-pci bind again as it loads. Upstream's
 # driver loses the line in the stress test here (its mask state and the
 # line's disable depth part ways), so upstream runs the INTx tests only.
-NOINTXMASK_UPSTREAM_TESTS=intx_trigger,intx_retrigger,intx_mask
-NOINTXMASK_UPSTREAM_TESTS+=,intx_unmask_eventfd,intx_disable_bit,intx_loopback
+NOINTXMASK_UPSTREAM_TESTS=intx_trigger,intx_retrigger,intx_mask,\
+intx_unmask_eventfd,intx_disable_bit,intx_loopback
 irq_nointxmask() {
 	local rc only=
 	ours || only=$NOINTXMASK_UPSTREAM_TESTS
@@ -115,12 +115,66 @@ power_no_idle_d3() {
 }
 
 # SR-IOV on the nvme PF bound to vfio-pci: VFs, the VF token, removal of
-# an open VF; edu stands for a device that is neither PF nor VF.
+# an open VF; edu stands for a device that is neither PF nor VF. Only our
+# tree's cdev bind carries the token (patches/): the base tree's has none.
 sriov_nvme() {
-	local pf
+	local pf cdev_token=absent
 	pf=$(rig_find $NVME) || return 1
 	bound_to "$pf" vfio-pci || rig_bind "$pf" vfio-pci || return 1
-	"$RIG_BIN/vfio_pci_sriov_test" "$pf" "$1"
+	ours && cdev_token=required
+	VFIO_CDEV_TOKEN=$cdev_token "$RIG_BIN/vfio_pci_sriov_test" "$pf" "$1"
+}
+
+# The module's parameters, as an admin sees and uses them. Prints KTAP.
+PARAMS="ids:0 nointxmask:644 disable_vga:444 disable_idle_d3:644
+enable_sriov:644 disable_denylist:444"
+params_test() {
+	local i=0 bad=0 p name mode got edu vga
+	res() { # res CONDITION-STATUS NAME [REASON]
+		i=$((i + 1))
+		if [ "$1" -eq 0 ]; then echo "ok $i $2"
+		else echo "not ok $i $2 # $3"; bad=1; fi
+	}
+	echo "KTAP version 1"
+	echo "1..$(($(echo $PARAMS | wc -w) + 3))"
+	for p in $PARAMS; do
+		name=${p%%:*} mode=${p#*:}
+		# described (modinfo), with the sysfs permissions admins know
+		got=$(stat -c %a "/sys/module/vfio_pci/parameters/$name" 2>/dev/null || echo 0)
+		if modinfo -b "$RIG_MODS" -F parm vfio_pci | grep -q "^$name:.\{20,\}"; then
+			[ "$got" = "$mode" ]
+			res $? "param_$name" "sysfs mode $got, expected $mode"
+		else
+			res 1 "param_$name" "no description in modinfo"
+		fi
+	done
+	# new_id binds an unbound device of that ID; remove_id undoes it.
+	# A fresh load first: the ids= test left edu's ID in the driver.
+	edu=$(rig_find 1234:11e8)
+	rmmod vfio_pci && rig_modprobe vfio_pci
+	rig_unbind "$edu"
+	echo "1234 11e8" > /sys/bus/pci/drivers/vfio-pci/new_id
+	bound_to "$edu" vfio-pci
+	res $? new_id "edu not bound after new_id"
+	echo "1234 11e8" > /sys/bus/pci/drivers/vfio-pci/remove_id
+	rig_bind "$edu" vfio-pci >/dev/null
+	# disable_vga=1 takes the VGA region away from VGA devices
+	vga=$(rig_find 1234:1111)
+	rig_bind "$vga" vfio-pci >/dev/null
+	got=$("$RIG_BIN/vfio_pci_demo" "$vga" | grep -m1 "region 8 VGA")
+	rmmod vfio_pci && rig_modprobe vfio_pci disable_vga=1
+	case $got in
+	*"not present"*) res 1 disable_vga "no VGA region to begin with: $got" ;;
+	*) "$RIG_BIN/vfio_pci_demo" "$vga" | grep -m1 "region 8 VGA" | grep -q "not present"
+	   res $? disable_vga "the VGA region is still offered" ;;
+	esac
+	# disable_denylist=1 is announced at load
+	rmmod vfio_pci && rig_modprobe vfio_pci disable_denylist=1
+	dmesg | tail -n 20 | grep -q "denylist disabled"
+	res $? disable_denylist "nothing in the kernel log"
+	rmmod vfio_pci && rig_modprobe vfio_pci
+	bound_to "$edu" vfio-pci || rig_bind "$edu" vfio-pci
+	return $bad
 }
 
 # The nvme PF gives a VF once the nvme driver drives it: nvme_vf_create
@@ -168,7 +222,7 @@ POWER_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010"
 VF_RESULTS=5
 
 echo "KTAP version 1"
-echo "1..$((9 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
+echo "1..$((10 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
 	$RESET_DEVICES $POWER_DEVICES | wc -w) + VF_RESULTS))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
 
@@ -188,6 +242,7 @@ fi
 subtest edu_basic "$RIG_BIN/vfio_pci_basic_test" "$edu"
 logtest edu_demo "$RIG_BIN/vfio_pci_demo" "$edu"
 subtest edu_bind_ids bind_by_ids "$edu"
+subtest params params_test
 for dev in $CONFIG_DEVICES; do
 	subtest "config_${dev%%:*}" on_vfio vfio_pci_config_test "${dev#*:}"
 done

@@ -8,7 +8,9 @@
  * while no VF is open, and given as "BDF vf_token=UUID" to
  * VFIO_GROUP_GET_DEVICE_FD), and the removal of an open VF when the PF's
  * VFs are disabled. OTHER_BDF, a device bound to vfio-pci that is neither
- * a PF nor a VF (QEMU edu), checks that a token is refused there.
+ * a PF nor a VF (QEMU edu), checks that a token is refused there. Where
+ * the cdev bind carries a token (VFIO_CDEV_TOKEN=required: the series'
+ * vfio patch), the same checks run on the cdev path.
  *
  * The tokens go in the name given to the group, so everything here uses
  * the group + container path, one group fd per IOMMU group. The tests
@@ -575,6 +577,84 @@ out:
 	close(efd);
 }
 
+/*
+ * Does this kernel's cdev bind carry a token? The suite says so in
+ * VFIO_CDEV_TOKEN, "required" or "absent": a test that guessed from the
+ * kernel's answers could not fail.
+ */
+static bool cdev_token_known(bool *required)
+{
+	const char *env = getenv("VFIO_CDEV_TOKEN");
+
+	if (env && !strcmp(env, "required")) {
+		*required = true;
+		return true;
+	}
+	if (env && !strcmp(env, "absent")) {
+		*required = false;
+		return true;
+	}
+	return false;
+}
+
+/* The cdev bind of @bdf with @token must fail with @want. */
+static void expect_bind_fails(struct test_ctx *t, int iommufd,
+			      const char *bdf, const __u8 *token,
+			      const char *what, int want)
+{
+	int fd = vfio_cdev_bind(bdf, iommufd, token);
+
+	check_fails(t, fd < 0 ? fd : 0, want, "cdev bind of %s %s", bdf, what);
+	fd_close(&fd);
+}
+
+/*
+ * The cdev path asks for the same token, given with the bind. VF 1's
+ * group was never opened here: a group held open blocks the cdev.
+ */
+static void test_cdev_token(struct test_ctx *t)
+{
+	const char *vf = vf_bdf[1];
+	bool required;
+	int iommufd, fd;
+
+	if (!have_vfs) {
+		t->skip = "no VFs (numvfs failed)";
+		return;
+	}
+	if (!cdev_token_known(&required)) {
+		t->skip = "VFIO_CDEV_TOKEN is neither required nor absent";
+		return;
+	}
+	if (!required) {
+		t->skip = "this kernel's cdev bind carries no token";
+		return;
+	}
+	iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	if (check(t, iommufd >= 0, "/dev/iommu: %s", strerror(errno)))
+		return;
+	expect_bind_fails(t, iommufd, vf, NULL, "without a token", EACCES);
+	expect_bind_fails(t, iommufd, vf, token_wrong, "with a wrong token",
+			  EACCES);
+	fd = vfio_cdev_bind(vf, iommufd, token_b);
+	if (!check(t, fd >= 0, "cdev bind of %s with the token: %s", vf,
+		   errname(-fd))) {
+		check_vendor(t, fd, vf, NVME_VENDOR);
+		check_bar0(t, fd, vf);
+		fd_close(&fd);
+	}
+	if (other_bdf) {
+		/* the group of OTHER_BDF is not open yet either */
+		expect_bind_fails(t, iommufd, other_bdf, token_b,
+				  "with a token it has no use for", EINVAL);
+		fd = vfio_cdev_bind(other_bdf, iommufd, NULL);
+		check(t, fd >= 0, "cdev bind of %s: %s", other_bdf,
+		      errname(-fd));
+		fd_close(&fd);
+	}
+	close(iommufd);
+}
+
 static void test_token_on_plain_device(struct test_ctx *t)
 {
 	unsigned long vendor = 0;
@@ -603,6 +683,7 @@ static const struct test tests[] = {
 	{ "vf_feature_absent", test_vf_feature_absent },
 	{ "pf_token_while_vf_open", test_pf_token_while_vf_open },
 	{ "pf_open_sets_token", test_pf_open_sets_token },
+	{ "cdev_token", test_cdev_token },
 	{ "remove_waits_for_vf", test_remove_waits_for_vf },
 	{ "token_on_plain_device", test_token_on_plain_device },
 };

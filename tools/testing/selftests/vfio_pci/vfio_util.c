@@ -264,6 +264,34 @@ int vfio_dev_open_cdev(struct vfio_dev *d, const char *bdf)
 	return 0;
 }
 
+int vfio_cdev_bind(const char *bdf, int iommufd, const __u8 *token)
+{
+	struct vfio_bind_token bind = {
+		.argsz = sizeof(bind),
+		.iommufd = iommufd,
+	};
+	char name[32], path[64];
+	int fd, ret;
+
+	ret = find_vfio_cdev(bdf, name, sizeof(name));
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", name);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (token) {
+		bind.flags = VFIO_DEVICE_BIND_FLAG_TOKEN;
+		bind.token_uuid_ptr = (uintptr_t)token;
+	}
+	if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
 int vfio_dev_open(struct vfio_dev *d, const char *bdf,
 		  enum vfio_open_mode mode)
 {

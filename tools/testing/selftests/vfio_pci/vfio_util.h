@@ -75,6 +75,27 @@ int vfio_dev_open_group(struct vfio_dev *d, const char *bdf);
 int vfio_group_attach(struct vfio_dev *d, const char *bdf);
 int vfio_group_get_device_fd(struct vfio_dev *d, const char *name);
 int vfio_dev_open_cdev(struct vfio_dev *d, const char *bdf);
+/*
+ * VFIO_DEVICE_BIND_IOMMUFD with a token (a VF token), as the series' vfio
+ * patch and later kernels define it; the installed 6.12 uAPI lacks it.
+ */
+#ifndef VFIO_DEVICE_BIND_FLAG_TOKEN
+#define VFIO_DEVICE_BIND_FLAG_TOKEN	0x1
+#endif
+struct vfio_bind_token {
+	__u32 argsz;
+	__u32 flags;
+	__s32 iommufd;
+	__u32 out_devid;
+	__aligned_u64 token_uuid_ptr;
+};
+
+/*
+ * Open the cdev of @bdf and bind it to @iommufd, with the 16-byte @token
+ * when it is not NULL. Returns the bound device fd (no IOAS attached, the
+ * caller's to close) or a negative errno.
+ */
+int vfio_cdev_bind(const char *bdf, int iommufd, const __u8 *token);
 /* Close every fd still open, in reverse order of opening. */
 void vfio_dev_close(struct vfio_dev *d);
 
