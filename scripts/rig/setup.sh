@@ -65,10 +65,11 @@ patch_tree() {
 		sed -n 's#^+++ b/\([^	]*\).*#\1#p' "$RIG_TOP"/patches/*.patch 2>/dev/null; } |
 		sort -u)
 	for f in "${files[@]}"; do
+		[ -n "$f" ] || continue
 		cp --remove-destination "$RIG_PRISTINE/$f" "$RIG_TREE/$f" ||
 			rig_die "cannot restore $f"
 	done
-	printf '%s\n' "${files[@]}" > "$RIG_TREE/.rig-patched"
+	printf '%s\n' "${files[@]}" | grep -v '^$' > "$RIG_TREE/.rig-patched"
 	for p in "$RIG_TOP"/patches/*.patch; do
 		[ -e "$p" ] || continue
 		rig_log "applying $(basename "$p")"
