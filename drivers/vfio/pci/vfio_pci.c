@@ -74,19 +74,16 @@ static const struct pci_device_id vfio_pci_denylist[] = {
 	{}
 };
 
-/* Return: true when @pdev must not be bound. */
-static bool vfio_pci_denied(struct pci_dev *pdev)
+/* Return: -EINVAL when @pdev must not be bound, else 0. */
+static int vfio_pci_check_denylist(struct pci_dev *pdev)
 {
 	if (!pci_match_id(vfio_pci_denylist, pdev))
-		return false;
-	if (disable_denylist) {
-		pci_warn(pdev, "%04x:%04x is on the denylist, bound anyway (disable_denylist)\n",
-			 pdev->vendor, pdev->device);
-		return false;
-	}
-	pci_warn(pdev, "%04x:%04x is on the denylist: known errata make it unsafe for VFIO users (disable_denylist=1 overrides)\n",
-		 pdev->vendor, pdev->device);
-	return true;
+		return 0;
+	pci_warn(pdev, "%04x:%04x has errata that make it unsafe for VFIO users: %s\n",
+		 pdev->vendor, pdev->device,
+		 disable_denylist ? "bound anyway (disable_denylist=1)" :
+				    "not bound (disable_denylist=1 would)");
+	return disable_denylist ? 0 : -EINVAL;
 }
 
 static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -97,9 +94,11 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		.disable_idle_d3 = disable_idle_d3,
 	};
 	struct vfio_pci_core_device *vdev;
+	int ret;
 
-	if (vfio_pci_denied(pdev))
-		return -EINVAL;
+	ret = vfio_pci_check_denylist(pdev);
+	if (ret)
+		return ret;
 
 	vdev = vfio_pci_core_probe(pdev, sizeof(*vdev), &vfio_pci_ops,
 				   &settings);
@@ -126,21 +125,21 @@ static const struct pci_error_handlers vfio_pci_err_handlers = {
 };
 
 /* Matches nothing by itself: only driver_override, ids= and new_id bind. */
-static const struct pci_device_id vfio_pci_table[] = {
+static const struct pci_device_id vfio_pci_override_only[] = {
 	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID) },
 	{}
 };
-MODULE_DEVICE_TABLE(pci, vfio_pci_table);
+MODULE_DEVICE_TABLE(pci, vfio_pci_override_only);
 
 static struct pci_driver vfio_pci_driver = {
 	.name = "vfio-pci",
-	.id_table = vfio_pci_table,
-	.probe = vfio_pci_probe,
-	.remove = vfio_pci_core_remove,
-	.sriov_configure = vfio_pci_sriov_configure,
-	.err_handler = &vfio_pci_err_handlers,
 	.driver.pm = pm_ptr(&vfio_pci_pm_ops),
 	.driver_managed_dma = true,
+	.id_table = vfio_pci_override_only,
+	.probe = vfio_pci_probe,
+	.remove = vfio_pci_core_remove,
+	.err_handler = &vfio_pci_err_handlers,
+	.sriov_configure = vfio_pci_sriov_configure,
 };
 
 /* One ids= entry: at least vendor and device, the rest default to "any". */

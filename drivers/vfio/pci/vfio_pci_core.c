@@ -330,16 +330,11 @@ int vfio_pci_core_device_feature(struct vfio_device *core_vdev, u32 flags,
 {
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 
-	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
-	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
-	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
-	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
-		return vfio_pci_pm_feature(vdev, flags, arg, argsz);
-	case VFIO_DEVICE_FEATURE_PCI_VF_TOKEN:
+	if ((flags & VFIO_DEVICE_FEATURE_MASK) ==
+	    VFIO_DEVICE_FEATURE_PCI_VF_TOKEN)
 		return vfio_pci_vf_token_feature(vdev, flags, arg, argsz);
-	default:
-		return -ENOTTY;
-	}
+	/* the power features, or -ENOTTY for an index it does not know */
+	return vfio_pci_pm_feature(vdev, flags, arg, argsz);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_device_feature);
 

@@ -182,53 +182,32 @@ static int low_power_begin(struct vfio_pci_core_device *vdev,
 	return 0;
 }
 
-static int feature_low_power_entry(struct vfio_pci_core_device *vdev,
-				   u32 flags, size_t argsz)
+/* Bytes of data a low power feature takes: only the wake-up has any. */
+static size_t low_power_data_size(u32 index)
 {
-	int ret;
-
-	ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_SET, 0);
-	if (ret != 1)
-		return ret;
-	return low_power_begin(vdev, NULL);
+	if (index != VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP)
+		return 0;
+	return sizeof(struct vfio_device_low_power_entry_with_wakeup);
 }
 
-static int feature_low_power_wakeup(struct vfio_pci_core_device *vdev,
-				    u32 flags, void __user *arg, size_t argsz)
+/* The wake-up eventfd @arg names, referenced, or an ERR_PTR(). */
+static struct eventfd_ctx *wake_eventfd_get(void __user *arg)
 {
-	struct vfio_device_low_power_entry_with_wakeup entry;
-	struct eventfd_ctx *wake;
-	int ret;
+	struct vfio_device_low_power_entry_with_wakeup data;
 
-	ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_SET,
-				 sizeof(entry));
-	if (ret != 1)
-		return ret;
-	if (copy_from_user(&entry, arg, sizeof(entry)))
-		return -EFAULT;
-	if (entry.wakeup_eventfd < 0)
-		return -EINVAL;
-	wake = eventfd_ctx_fdget(entry.wakeup_eventfd);
-	if (IS_ERR(wake))
-		return PTR_ERR(wake);
-	ret = low_power_begin(vdev, wake);
-	if (ret)
-		eventfd_ctx_put(wake);
-	return ret;
+	if (copy_from_user(&data, arg, sizeof(data)))
+		return ERR_PTR(-EFAULT);
+	if (data.wakeup_eventfd < 0)
+		return ERR_PTR(-EINVAL);
+	return eventfd_ctx_fdget(data.wakeup_eventfd);
 }
 
-static int feature_low_power_exit(struct vfio_pci_core_device *vdev,
-				  u32 flags, size_t argsz)
+/*
+ * The VFIO core woke the device for this ioctl; a wake-up eventfd may
+ * already have ended the request, then there is nothing left to do.
+ */
+static int low_power_exit(struct vfio_pci_core_device *vdev)
 {
-	int ret;
-
-	ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_SET, 0);
-	if (ret != 1)
-		return ret;
-	/*
-	 * The VFIO core woke the device for this ioctl; a wake-up eventfd
-	 * may already have ended the request, then there is nothing to do.
-	 */
 	vfio_pci_decode_lock(vdev, false);
 	low_power_end_locked(vdev);
 	vfio_pci_decode_unlock(vdev);
@@ -242,21 +221,37 @@ static int feature_low_power_exit(struct vfio_pci_core_device *vdev,
  * @arg: the feature's data
  * @argsz: bytes of @arg
  *
+ * All three can only be set: ENTRY and ENTRY_WITH_WAKEUP (whose data
+ * names the wake-up eventfd) begin a request to sleep, EXIT ends it.
+ *
  * Return: 0, or -errno; -EINVAL when a low power request already stands.
  */
 int vfio_pci_pm_feature(struct vfio_pci_core_device *vdev, u32 flags,
 			void __user *arg, size_t argsz)
 {
-	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
-	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
-		return feature_low_power_entry(vdev, flags, argsz);
-	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
-		return feature_low_power_wakeup(vdev, flags, arg, argsz);
-	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
-		return feature_low_power_exit(vdev, flags, argsz);
-	default:
+	u32 index = flags & VFIO_DEVICE_FEATURE_MASK;
+	struct eventfd_ctx *wake = NULL;
+	int ret;
+
+	if (index != VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY &&
+	    index != VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP &&
+	    index != VFIO_DEVICE_FEATURE_LOW_POWER_EXIT)
 		return -ENOTTY;
+	ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_SET,
+				 low_power_data_size(index));
+	if (ret != 1)
+		return ret;
+	if (index == VFIO_DEVICE_FEATURE_LOW_POWER_EXIT)
+		return low_power_exit(vdev);
+	if (low_power_data_size(index)) {
+		wake = wake_eventfd_get(arg);
+		if (IS_ERR(wake))
+			return PTR_ERR(wake);
 	}
+	ret = low_power_begin(vdev, wake);
+	if (ret && wake)
+		eventfd_ctx_put(wake);
+	return ret;
 }
 
 /**

@@ -103,6 +103,24 @@ static int sriov_bus_notify(struct notifier_block *nb, unsigned long action,
 	return NOTIFY_OK;
 }
 
+/* A PF's token: random until its user sets one, so no VF opens by chance */
+static struct vfio_pci_vf_token *vf_token_alloc(void)
+{
+	struct vfio_pci_vf_token *vt = kzalloc(sizeof(*vt), GFP_KERNEL);
+
+	if (vt) {
+		mutex_init(&vt->lock);
+		uuid_gen(&vt->uuid);
+	}
+	return vt;
+}
+
+static void vf_token_free(struct vfio_pci_vf_token *vt)
+{
+	mutex_destroy(&vt->lock);
+	kfree(vt);
+}
+
 /**
  * vfio_pci_sriov_register() - SR-IOV state of a device being registered
  * @vdev: the device
@@ -116,31 +134,25 @@ static int sriov_bus_notify(struct notifier_block *nb, unsigned long action,
 int vfio_pci_sriov_register(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
+	struct vfio_pci_vf_token *vt;
 	int ret;
 
 	INIT_LIST_HEAD(&vdev->sriov_pfs_item);
-	if (pdev->is_virtfn) {
+	if (pdev->is_virtfn)
 		vdev->sriov_pf = find_pf(pci_physfn(pdev));
-		return 0;
-	}
 	if (!pdev->is_physfn)
 		return 0;
-	vdev->vf_token = kzalloc(sizeof(*vdev->vf_token), GFP_KERNEL);
-	if (!vdev->vf_token)
+	vt = vf_token_alloc();
+	if (!vt)
 		return -ENOMEM;
-	mutex_init(&vdev->vf_token->lock);
-	uuid_gen(&vdev->vf_token->uuid);
 	vdev->sriov_nb.notifier_call = sriov_bus_notify;
 	ret = bus_register_notifier(&pci_bus_type, &vdev->sriov_nb);
-	if (ret)
-		goto err_free_token;
+	if (ret) {
+		vf_token_free(vt);
+		return ret;
+	}
+	vdev->vf_token = vt;
 	return 0;
-
-err_free_token:
-	mutex_destroy(&vdev->vf_token->lock);
-	kfree(vdev->vf_token);
-	vdev->vf_token = NULL;
-	return ret;
 }
 
 /**
@@ -154,8 +166,7 @@ void vfio_pci_sriov_unregister(struct vfio_pci_core_device *vdev)
 		return;
 	bus_unregister_notifier(&pci_bus_type, &vdev->sriov_nb);
 	WARN_ON(vdev->vf_token->users);
-	mutex_destroy(&vdev->vf_token->lock);
-	kfree(vdev->vf_token);
+	vf_token_free(vdev->vf_token);
 	vdev->vf_token = NULL;
 }
 
@@ -269,6 +280,12 @@ static int vf_check(struct vfio_pci_core_device *vdev, const uuid_t *token)
 	return 0;
 }
 
+static void vf_token_set(struct vfio_pci_vf_token *vt, const uuid_t *token)
+{
+	lockdep_assert_held(&vt->lock);
+	uuid_copy(&vt->uuid, token);
+}
+
 /* A PF with open VFs needs their token; otherwise a token sets it. */
 static int pf_check(struct vfio_pci_core_device *vdev, const uuid_t *token)
 {
@@ -278,7 +295,7 @@ static int pf_check(struct vfio_pci_core_device *vdev, const uuid_t *token)
 	mutex_lock(&vt->lock);
 	if (!vt->users) {
 		if (token)
-			uuid_copy(&vt->uuid, token);
+			vf_token_set(vt, token);
 	} else if (!token) {
 		pci_info_ratelimited(vdev->pdev,
 				     "vfio: VF token required: VFs of this PF are in use\n");
@@ -359,27 +376,30 @@ void vfio_pci_vf_token_close(struct vfio_pci_core_device *vdev)
  *
  * Sets the token VF users must present. Only a PF has one.
  *
- * Return: 0, 1 for a probe, or -errno: -ENOTTY for a device that is not a
+ * Return: 0 (a probe too), or -errno: -ENOTTY for a device that is not a
  * PF of this core.
  */
 int vfio_pci_vf_token_feature(struct vfio_pci_core_device *vdev, u32 flags,
 			      void __user *arg, size_t argsz)
 {
-	uuid_t uuid;
+	struct vfio_pci_vf_token *vt = vdev->vf_token;
+	uuid_t token;
 	int ret;
 
-	if (!vdev->vf_token)
+	if (!vt)
 		return -ENOTTY;
+	/* set only: a GET would hand the token to the PF's next user */
 	ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_SET,
-				 sizeof(uuid));
-	if (ret != 1)
-		return ret;
-	if (copy_from_user(&uuid, arg, sizeof(uuid)))
-		return -EFAULT;
-	mutex_lock(&vdev->vf_token->lock);
-	uuid_copy(&vdev->vf_token->uuid, &uuid);
-	mutex_unlock(&vdev->vf_token->lock);
-	return 0;
+				 sizeof(token));
+	if (ret == 1) {
+		if (copy_from_user(&token, arg, sizeof(token)))
+			return -EFAULT;
+		mutex_lock(&vt->lock);
+		vf_token_set(vt, &token);
+		mutex_unlock(&vt->lock);
+		ret = 0;
+	}
+	return ret;
 }
 
 /**
