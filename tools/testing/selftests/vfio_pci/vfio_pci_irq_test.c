@@ -188,29 +188,9 @@ static void fd_close(int *fd)
 	*fd = -1;
 }
 
-/*
- * Wait up to @ms for @fd to be signalled and consume the count: returns
- * the count (> 0), 0 on time-out, or a negative errno.
- */
-static long efd_wait(int fd, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	uint64_t v;
-	int n;
-
-	n = poll(&p, 1, ms);
-	if (n < 0)
-		return -errno;
-	if (n == 0)
-		return 0;
-	if (read(fd, &v, sizeof(v)) != sizeof(v))
-		return errno == EAGAIN ? 0 : -errno;
-	return (long)v;
-}
-
 static void efd_drain(int fd)
 {
-	uint64_t v;
+	__u64 v;
 
 	if (fd >= 0 && read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 		perror("eventfd read");
@@ -218,7 +198,7 @@ static void efd_drain(int fd)
 
 static bool efd_kick(int fd)
 {
-	uint64_t one = 1;
+	__u64 one = 1;
 
 	return write(fd, &one, sizeof(one)) == sizeof(one);
 }
@@ -230,7 +210,7 @@ static bool efd_kick(int fd)
 static bool expect_fire_at(struct test_ctx *t, int fd, const char *what,
 			   int line)
 {
-	long n = efd_wait(fd, FIRE_MS);
+	long n = vfio_efd_wait(fd, FIRE_MS);
 
 	return check(t, n > 0, "line %d: %s: eventfd %s", line, what,
 		     n == 0 ? "not signalled within 5 s" : strerror(-n));
@@ -240,10 +220,10 @@ static bool expect_fire_at(struct test_ctx *t, int fd, const char *what,
 static bool expect_quiet_at(struct test_ctx *t, int fd, const char *what,
 			    int line)
 {
-	long n = efd_wait(fd, QUIET_MS);
+	long n = vfio_efd_wait(fd, QUIET_MS);
 
 	if (n > 0 && intx_exclusive) {
-		n = efd_wait(fd, QUIET_MS);
+		n = vfio_efd_wait(fd, QUIET_MS);
 		if (!n)
 			ktap_diag("%s: line %d: %s: one spurious signal (nointxmask)",
 				  t->name, line, what);
@@ -1042,7 +1022,7 @@ static unsigned int msix_others(const int *fds, int n, int vec)
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (i != vec && fds[i] >= 0 && efd_wait(fds[i], 0) > 0)
+		if (i != vec && fds[i] >= 0 && vfio_efd_wait(fds[i], 0) > 0)
 			mask |= 1u << i;
 	return mask;
 }
@@ -1129,7 +1109,7 @@ static void test_msix_vectors(struct test_ctx *t)
 	set_ok(t, irq_none(t->d, MSIX, TRIGGER, 2, 2), "MSI-X loopback 2-3");
 	expect_fire(t, fds[2], "loopback vector 2");
 	expect_fire(t, fds[3], "loopback vector 3");
-	check(t, efd_wait(fds[4], 0) == 0, "loopback 2-3 signalled vector 4");
+	check(t, vfio_efd_wait(fds[4], 0) == 0, "loopback 2-3 signalled vector 4");
 	set_ok(t, irq_bools(t->d, MSIX, TRIGGER, 0, 2, vals),
 	       "MSI-X loopback bools {0, 1}");
 	expect_fire(t, x, "loopback bool 1 on vector 1");
@@ -1519,7 +1499,7 @@ static void sweep_state_kept(struct test_ctx *t, const struct bad_case *c,
 	}
 	efd_drain(efd);
 	check(t, !irq_none(t->d, on, TRIGGER, 0, 1) &&
-	      (efd_wait(efd, 0) > 0) != sweep_drops(c),
+	      (vfio_efd_wait(efd, 0) > 0) != sweep_drops(c),
 	      "%s: loopback %s after the refused call", c->what,
 	      sweep_drops(c) ? "still signals the old trigger" : "no longer signals");
 }
@@ -1747,7 +1727,7 @@ static void *stress_cmd(void *arg)
 /* Count what @fd received since the last call. */
 static void stress_drain(struct stress *s, int fd)
 {
-	uint64_t v;
+	__u64 v;
 
 	if (read(fd, &v, sizeof(v)) == sizeof(v))
 		atomic_fetch_add(&s->signals, (long)v);

@@ -504,23 +504,6 @@ static bool disable_wait(int ms)
 	return true;
 }
 
-/* Wait up to @ms for @fd to be signalled: the count, 0, or -errno. */
-static long efd_wait(int fd, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	__u64 v;
-	int n;
-
-	n = poll(&p, 1, ms);
-	if (n < 0)
-		return -errno;
-	if (n == 0)
-		return 0;
-	if (read(fd, &v, sizeof(v)) != sizeof(v))
-		return errno == EAGAIN ? 0 : -errno;
-	return (long)v;
-}
-
 static void test_remove_waits_for_vf(struct test_ctx *t)
 {
 	struct irq_arg irq = {
@@ -553,7 +536,7 @@ static void test_remove_waits_for_vf(struct test_ctx *t)
 		goto out;
 	job->started = true;
 	/* the removal of the open VF asks its user to let go */
-	n = efd_wait(efd, REQ_MS);
+	n = vfio_efd_wait(efd, REQ_MS);
 	check(t, n > 0, "REQ eventfd %s",
 	      n == 0 ? "not signalled within 10 s" : strerror(-n));
 	check(t, !atomic_load(&job->done),
@@ -781,13 +764,7 @@ int main(int argc, char **argv)
 		t.bdf = pf_bdf;
 		snprintf(t.name, sizeof(t.name), "%s", tests[i].name);
 		tests[i].fn(&t);
-		if (t.fails)
-			ktap_result(false, t.name, "%d check(s) failed",
-				    t.fails);
-		else if (t.skip)
-			ktap_skip(t.name, t.skip);
-		else
-			ktap_result(true, t.name, NULL);
+		vfio_test_report(&t);
 	}
 
 	restored = restore_pf(param);

@@ -88,6 +88,16 @@ bool check_errno(struct test_ctx *t, long ret, int err, int want,
 }
 
 /* Is the interface @mode needs missing from this kernel altogether? */
+void vfio_test_report(struct test_ctx *t)
+{
+	if (t->fails)
+		ktap_result(false, t->name, "%d check(s) failed", t->fails);
+	else if (t->skip)
+		ktap_skip(t->name, t->skip);
+	else
+		ktap_result(true, t->name, NULL);
+}
+
 static const char *mode_unsupported(enum vfio_open_mode mode)
 {
 	if (mode == VFIO_MODE_GROUP) {
@@ -157,13 +167,7 @@ static void run_mode(const char *bdf, enum vfio_open_mode mode,
 			continue;
 		}
 		tests[i].fn(&t);
-		if (t.fails)
-			ktap_result(false, t.name, "%d check(s) failed",
-				    t.fails);
-		else if (t.skip)
-			ktap_skip(t.name, t.skip);
-		else
-			ktap_result(true, t.name, NULL);
+		vfio_test_report(&t);
 	}
 	if (!unsupported && !ret)
 		vfio_dev_close(&d);

@@ -41,6 +41,9 @@ bool check_errno(struct test_ctx *t, long ret, int err, int want,
 		 const char *what, ...)
 	__printf(5, 6);
 
+/* Print the KTAP result of the test @t has just run: failed, skipped or ok. */
+void vfio_test_report(struct test_ctx *t);
+
 /*
  * Run the @n @tests on @bdf over both open paths as one KTAP document and
  * return the exit status. @probe, if not NULL, runs once before the first

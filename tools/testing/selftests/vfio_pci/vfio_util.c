@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -850,4 +851,18 @@ bool vfio_store32(void *p, __u32 val)
 	__atomic_store_n((__u32 *)p, val, __ATOMIC_RELAXED);
 	fault_catch = NULL;
 	return true;
+}
+
+long vfio_efd_wait(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	__u64 count;
+	int n;
+
+	n = poll(&p, 1, ms);
+	if (n <= 0)
+		return n < 0 ? -errno : 0;
+	if (read(fd, &count, sizeof(count)) != sizeof(count))
+		return errno == EAGAIN ? 0 : -errno;
+	return (long)count;
 }

@@ -211,6 +211,12 @@ void vfio_catch_sigbus(void);
 bool vfio_load32(const void *p, __u32 *val);
 bool vfio_store32(void *p, __u32 val);
 
+/*
+ * Wait up to @ms for eventfd @fd to be signalled and consume its count:
+ * returns the count (> 0), 0 on time-out, or a negative errno.
+ */
+long vfio_efd_wait(int fd, int ms);
+
 /* KTAP output */
 void ktap_plan(int n);
 void ktap_diag(const char *fmt, ...) __printf(1, 2);
