@@ -234,7 +234,7 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	vfio_pci_msix_locate(vdev);
 	vfio_pci_mmap_open(vdev);
 	vfio_pci_irqs_open(vdev);
-	vfio_pci_vf_token_open(vdev);
+	vfio_pci_vf_token_use(vdev, true);
 	return 0;
 
 err_free_state:
@@ -261,7 +261,7 @@ void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 	struct pci_dev *pdev = vdev->pdev;
 
-	vfio_pci_vf_token_close(vdev);
+	vfio_pci_vf_token_use(vdev, false);
 	vfio_pci_pm_close(vdev);
 	vfio_pci_ioeventfds_close(vdev);
 	vfio_pci_irqs_close(vdev);

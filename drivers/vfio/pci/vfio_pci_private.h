@@ -435,8 +435,7 @@ int vfio_pci_sriov_register(struct vfio_pci_core_device *vdev);
 void vfio_pci_sriov_unregister(struct vfio_pci_core_device *vdev);
 int vfio_pci_vf_token_check(struct vfio_pci_core_device *vdev,
 			    const uuid_t *token);
-void vfio_pci_vf_token_open(struct vfio_pci_core_device *vdev);
-void vfio_pci_vf_token_close(struct vfio_pci_core_device *vdev);
+void vfio_pci_vf_token_use(struct vfio_pci_core_device *vdev, bool open);
 int vfio_pci_vf_token_feature(struct vfio_pci_core_device *vdev, u32 flags,
 			      void __user *arg, size_t argsz);
 

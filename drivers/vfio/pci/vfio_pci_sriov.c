@@ -335,10 +335,13 @@ int vfio_pci_vf_token_check(struct vfio_pci_core_device *vdev,
 }
 
 /**
- * vfio_pci_vf_token_open() - count an opening VF among its PF's VF users
- * @vdev: a device being opened
+ * vfio_pci_vf_token_use() - count a VF among its PF's VF users, or not
+ * @vdev: a device being opened (@open true) or closed (@open false)
+ * @open: the direction
+ *
+ * Only a VF whose PF the core enabled counts; other devices are left.
  */
-void vfio_pci_vf_token_open(struct vfio_pci_core_device *vdev)
+void vfio_pci_vf_token_use(struct vfio_pci_core_device *vdev, bool open)
 {
 	struct vfio_pci_vf_token *vt;
 
@@ -346,24 +349,10 @@ void vfio_pci_vf_token_open(struct vfio_pci_core_device *vdev)
 		return;
 	vt = vdev->sriov_pf->vf_token;
 	mutex_lock(&vt->lock);
-	vt->users++;
-	mutex_unlock(&vt->lock);
-}
-
-/**
- * vfio_pci_vf_token_close() - undo vfio_pci_vf_token_open()
- * @vdev: a device being closed
- */
-void vfio_pci_vf_token_close(struct vfio_pci_core_device *vdev)
-{
-	struct vfio_pci_vf_token *vt;
-
-	if (!vdev->sriov_pf)
-		return;
-	vt = vdev->sriov_pf->vf_token;
-	mutex_lock(&vt->lock);
-	WARN_ON(!vt->users);
-	vt->users--;
+	if (open)
+		vt->users++;
+	else if (!WARN_ON(!vt->users))
+		vt->users--;
 	mutex_unlock(&vt->lock);
 }
 
