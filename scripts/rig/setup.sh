@@ -61,7 +61,7 @@ patch_tree() {
 	[ "$(cat "$stamp" 2>/dev/null)" = "$sum" ] && return 0
 	rm -f "$stamp"
 	# files patched before, or now: back to pristine copies
-	mapfile -t files < <({ cat "$RIG_TREE/.rig-patched" 2>/dev/null
+	mapfile -t files < <({ cat "$RIG_TREE/.rig-patched" 2>/dev/null || true
 		sed -n 's#^+++ b/\([^	]*\).*#\1#p' "$RIG_TOP"/patches/*.patch 2>/dev/null; } |
 		sort -u)
 	for f in "${files[@]}"; do
@@ -69,7 +69,7 @@ patch_tree() {
 		cp --remove-destination "$RIG_PRISTINE/$f" "$RIG_TREE/$f" ||
 			rig_die "cannot restore $f"
 	done
-	printf '%s\n' "${files[@]}" | grep -v '^$' > "$RIG_TREE/.rig-patched"
+	printf '%s\n' "${files[@]}" | sed '/^$/d' > "$RIG_TREE/.rig-patched"
 	for p in "$RIG_TOP"/patches/*.patch; do
 		[ -e "$p" ] || continue
 		rig_log "applying $(basename "$p")"
