@@ -415,17 +415,25 @@ static void msi_vector_release(struct vfio_pci_irq_ctx *ctx)
 	ctx->name = NULL;
 }
 
-/* The Linux irq of @vector, allocating it when MSI-X can grow. */
+/*
+ * The Linux irq of @vector, allocating it when MSI-X can grow. A vector
+ * grown before keeps its irq when its trigger is unset, until MSI-X is
+ * disabled, and gets it back here.
+ */
 static int msi_vector_irq(struct vfio_pci_core_device *vdev,
 			  unsigned int vector)
 {
 	struct msi_map map;
+	int irq;
 	u16 cmd;
 
 	if (vector < vdev->msi_enabled)
 		return pci_irq_vector(vdev->pdev, vector);
 	if (!irq_is(vdev, VFIO_PCI_MSIX_IRQ_INDEX) || !vdev->has_dyn_msix)
 		return -EINVAL;
+	irq = pci_irq_vector(vdev->pdev, vector);
+	if (irq > 0)
+		return irq;
 	cmd = vfio_pci_memory_lock_and_enable(vdev);
 	map = pci_msix_alloc_irq_at(vdev->pdev, vector, NULL);
 	vfio_pci_memory_unlock_and_restore(vdev, cmd);
