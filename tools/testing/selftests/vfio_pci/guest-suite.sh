@@ -101,6 +101,13 @@ irq_nointxmask() {
 	return $rc
 }
 
+# e1000e's MSI-X through the device-independent checks, which also grow
+# vectors one by one and give a grown vector a trigger again (the checks
+# every device without its own tests gets, like the nvme VF)
+irq_generic() {
+	VFIO_IRQ_GENERIC=1 on_vfio vfio_pci_irq_test "$1"
+}
+
 # disable_idle_d3=1: bound devices stay in D0 while closed, and a request
 # to sleep leaves them awake. The base tree's driver reads it at load only,
 # so the module is reloaded with it for one run and then without it, as
@@ -218,11 +225,11 @@ ivshmem:1af4:1110 testdev:1b36:0005"
 # the functions whose power is managed: with a PM capability (e1000e,
 # nvme), which sleep in D3hot, and without one (edu), which stay in D0
 POWER_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010"
-# the VF's results: create, config, mmap, reset, remove
-VF_RESULTS=5
+# the VF's results: create, config, mmap, irq, reset, remove
+VF_RESULTS=6
 
 echo "KTAP version 1"
-echo "1..$((10 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
+echo "1..$((11 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
 	$RESET_DEVICES $POWER_DEVICES | wc -w) + VF_RESULTS))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
 
@@ -253,6 +260,7 @@ for dev in $IRQ_DEVICES; do
 	subtest "irq_${dev%%:*}" on_vfio vfio_pci_irq_test "${dev#*:}"
 done
 subtest irq_edu_nointxmask irq_nointxmask 1234:11e8
+subtest irq_e1000e_generic irq_generic 8086:10d3
 # every function of the std set is on vfio-pci by now: the foreign group
 # case of the hot reset has its second device. With the nvme driver loaded
 # the nvme PF goes through it and back: its first open must reset it.
@@ -272,11 +280,13 @@ if [ -n "$vf" ]; then
 	result ok nvme_vf_create
 	subtest config_nvme_vf "$RIG_BIN/vfio_pci_config_test" "$vf"
 	subtest mmap_nvme_vf "$RIG_BIN/vfio_pci_mmap_test" "$vf"
+	subtest irq_nvme_vf "$RIG_BIN/vfio_pci_irq_test" "$vf"
 	subtest reset_nvme_vf "$RIG_BIN/vfio_pci_reset_test" "$vf"
 else
 	result "not ok" nvme_vf_create
 	result ok config_nvme_vf "SKIP no nvme VF: creating it failed"
 	result ok mmap_nvme_vf "SKIP no nvme VF: creating it failed"
+	result ok irq_nvme_vf "SKIP no nvme VF: creating it failed"
 	result ok reset_nvme_vf "SKIP no nvme VF: creating it failed"
 fi
 if nvme_vf_remove; then result ok nvme_vf_remove; else result "not ok" nvme_vf_remove; fi
