@@ -20,22 +20,7 @@ MODULE_PARM_DESC(ids, "Devices to bind at load: comma-separated vendor:device[:s
 
 static const struct vfio_device_ops vfio_pci_ops = {
 	.name = "vfio-pci",
-	.init = vfio_pci_core_init_dev,
-	.release = vfio_pci_core_release_dev,
-	.open_device = vfio_pci_core_open_device,
-	.close_device = vfio_pci_core_close_device,
-	.ioctl = vfio_pci_core_ioctl,
-	.read = vfio_pci_core_read,
-	.write = vfio_pci_core_write,
-	.mmap = vfio_pci_core_mmap,
-	.request = vfio_pci_core_request,
-	.match = vfio_pci_core_match,
-	.match_token_uuid = vfio_pci_core_match_token_uuid,
-	.device_feature = vfio_pci_core_device_feature,
-	.bind_iommufd = vfio_iommufd_physical_bind,
-	.unbind_iommufd = vfio_iommufd_physical_unbind,
-	.attach_ioas = vfio_iommufd_physical_attach_ioas,
-	.detach_ioas = vfio_iommufd_physical_detach_ioas,
+	VFIO_PCI_CORE_DEVICE_OPS,
 };
 
 static bool disable_vga;

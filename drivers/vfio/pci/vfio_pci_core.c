@@ -15,7 +15,8 @@
  *
  * A driver describes its devices with &struct vfio_device_ops whose
  * callbacks are the vfio_pci_core_*() functions below, except where it
- * must do something else, and with &struct vfio_pci_settings. Its probe
+ * must do something else (VFIO_PCI_CORE_DEVICE_OPS lists them all for a
+ * driver that overrides none), and with &struct vfio_pci_settings. Its probe
  * calls vfio_pci_core_probe() and its remove vfio_pci_core_remove(); its
  * &pci_driver.driver.pm has vfio_pci_core_runtime_suspend() and
  * vfio_pci_core_runtime_resume(); a driver that lets userspace create VFs

@@ -385,6 +385,29 @@ to_vfio_pci_core(struct vfio_device *vdev)
 	return container_of(vdev, struct vfio_pci_core_device, vdev);
 }
 
+/*
+ * VFIO_PCI_CORE_DEVICE_OPS - every &struct vfio_device_ops callback of a
+ * core device: the body of a driver's ops table after its .name, for a
+ * driver that overrides none of them. One that does writes its table out.
+ */
+#define VFIO_PCI_CORE_DEVICE_OPS \
+	.init = vfio_pci_core_init_dev, \
+	.release = vfio_pci_core_release_dev, \
+	.open_device = vfio_pci_core_open_device, \
+	.close_device = vfio_pci_core_close_device, \
+	.ioctl = vfio_pci_core_ioctl, \
+	.read = vfio_pci_core_read, \
+	.write = vfio_pci_core_write, \
+	.mmap = vfio_pci_core_mmap, \
+	.request = vfio_pci_core_request, \
+	.match = vfio_pci_core_match, \
+	.match_token_uuid = vfio_pci_core_match_token_uuid, \
+	.device_feature = vfio_pci_core_device_feature, \
+	.bind_iommufd = vfio_iommufd_physical_bind, \
+	.unbind_iommufd = vfio_iommufd_physical_unbind, \
+	.attach_ioas = vfio_iommufd_physical_attach_ioas, \
+	.detach_ioas = vfio_iommufd_physical_detach_ioas
+
 /* Library: lifecycle and vfio_device_ops callbacks (vfio_pci_core.c) */
 int vfio_pci_core_init_dev(struct vfio_device *vdev);
 void vfio_pci_core_release_dev(struct vfio_device *vdev);
