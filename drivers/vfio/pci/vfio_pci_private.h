@@ -43,6 +43,11 @@
  * driver core around probe, remove and sriov_configure, comes before all
  * of these.
  *
+ * Device locks of the driver core, outermost first, where a driver of this
+ * core takes them: a PF's; a mlx5_core.vfio_pci auxiliary device's (its
+ * removal unbinds the VF, mlx5_vfio_pci.c); the VF's. mlx5_vfio_pci's
+ * list of auxiliary devices is a leaf mutex, taken under a VF's lock.
+ *
  * No user copy is done with memory_lock held: the user buffer may itself
  * be a mapping of a BAR, whose fault would take memory_lock again.
  */
