@@ -40,12 +40,14 @@ logtest() {
 
 ours() { [ "$RIG_FLAVOR" != upstream ]; }
 
-# kunit_suites MODULE SUITE...: load a KUnit module, print its suites as
-# one KTAP document, also kept as $RIG_OUT/kunit.ktap for kunit.py parse.
+# kunit_suites "MODULE..." SUITE...: load KUnit modules, print their
+# suites as one KTAP document, also kept as $RIG_OUT/kunit.ktap for
+# kunit.py parse.
 kunit_suites() {
-	mod=$1
+	for mod in $1; do
+		rig_modprobe "$mod" || return 1
+	done
 	shift
-	rig_modprobe "$mod" || return 1
 	i=0
 	{
 		echo "KTAP version 1"
@@ -227,15 +229,23 @@ ivshmem:1af4:1110 testdev:1b36:0005"
 POWER_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010"
 # the VF's results: create, config, mmap, irq, reset, remove
 VF_RESULTS=6
+# mlx5_vfio_pci (ours alone) on the nvme PF's VFs, with the test parent
+# standing in for mlx5_core: bad orders and the admin's flow, the uAPI
+# tests the VF passes on vfio-pci, the teardowns, and the cleanup
+MLX5_FLOWS="mlx5_bad_order mlx5_admin_flow mlx5_aux_rebind"
+MLX5_UAPI="config mmap irq reset"
+MLX5_TEARDOWNS="mlx5_parent_unload mlx5_vendor_unload"
+MLX5_RESULTS=$(($(echo $MLX5_FLOWS $MLX5_UAPI $MLX5_TEARDOWNS | wc -w) + 1))
 
 echo "KTAP version 1"
 echo "1..$((11 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
-	$RESET_DEVICES $POWER_DEVICES | wc -w) + VF_RESULTS))"
+	$RESET_DEVICES $POWER_DEVICES | wc -w) + VF_RESULTS + MLX5_RESULTS))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
 
 if ours; then
-	subtest kunit_vfio_pci_core kunit_suites vfio_pci_config_test \
-		vfio_pci_config vfio_pci_caps
+	subtest kunit_vfio_pci_core kunit_suites \
+		"vfio_pci_config_test mlx5_vfio_pci_test" \
+		vfio_pci_config vfio_pci_caps mlx5_vfio_pci_id
 else
 	result ok kunit_vfio_pci_core "SKIP the KUnit suites are ours alone"
 fi
@@ -290,4 +300,24 @@ else
 	result ok reset_nvme_vf "SKIP no nvme VF: creating it failed"
 fi
 if nvme_vf_remove; then result ok nvme_vf_remove; else result "not ok" nvme_vf_remove; fi
+
+if ours; then
+	. "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-mlx5.sh"
+	for f in $MLX5_FLOWS; do
+		subtest "$f" "$f"
+	done
+	vf=$(mlx5_vf "$(mlx5_pf)" 0)
+	for t in $MLX5_UAPI; do
+		subtest "mlx5_${t}_vf" "$RIG_BIN/vfio_pci_${t}_test" "$vf"
+	done
+	for f in $MLX5_TEARDOWNS; do
+		subtest "$f" "$f"
+	done
+	if mlx5_cleanup; then result ok mlx5_cleanup; else result "not ok" mlx5_cleanup; fi
+else
+	for f in $MLX5_FLOWS $(echo $MLX5_UAPI | sed 's/\([a-z]*\)/mlx5_\1_vf/g') \
+		$MLX5_TEARDOWNS mlx5_cleanup; do
+		result ok "$f" "SKIP mlx5_vfio_pci is ours alone"
+	done
+fi
 exit 0
