@@ -23,3 +23,38 @@ rig_src() {
 	*) rig_die "unknown flavor '$1' (one of: $RIG_FLAVORS)" ;;
 	esac
 }
+
+# rig_configure SRC OUT FRAGMENT...: tinyconfig plus the fragments in OUT,
+# redone only when a fragment changed (so a re-run after editing one
+# driver file rebuilds that module and nothing else); every fragment line
+# must survive olddefconfig. Returns non-zero, saying why, otherwise.
+rig_configure() {
+	local src=$1 out=$2 sum line sym bad=0
+	shift 2
+	sum=$(cat "$@" | sha256sum | cut -d' ' -f1)
+	if [ -f "$out/.config" ] &&
+	   [ "$(cat "$out/.rig-config-sum" 2>/dev/null)" = "$sum" ]; then
+		return 0
+	fi
+	rig_log "$(basename "$out"): configuring"
+	rm -f "$out/.rig-config-sum"
+	mkdir -p "$out"
+	make -s -C "$src" O="$out" tinyconfig >/dev/null || return 1
+	(cd "$src" && KCONFIG_CONFIG="$out/.config" \
+		scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "$@" \
+		>/dev/null) || return 1
+	make -s -C "$src" O="$out" olddefconfig >/dev/null || return 1
+	while IFS= read -r line; do
+		case $line in CONFIG_*=*) ;; *) continue ;; esac
+		sym=${line%%=*}
+		if [ "${line#*=}" = n ]; then
+			grep -q "^$sym=" "$out/.config" &&
+				{ rig_log "$sym is set, wanted n"; bad=1; }
+		else
+			grep -qx "$line" "$out/.config" ||
+				{ rig_log "$line did not stick"; bad=1; }
+		fi
+	done < <(cat "$@")
+	[ $bad -eq 0 ] || return 1
+	echo "$sum" > "$out/.rig-config-sum"
+}
