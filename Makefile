@@ -3,7 +3,7 @@
 
 RIG := scripts/rig
 
-.PHONY: all run test bench build setup vm debug upstream tools clean distclean
+.PHONY: all run test bench boot build setup vm debug upstream tools clean distclean
 
 all: run
 
@@ -14,6 +14,13 @@ run:
 ## test: static checks, three builds, in-guest suite on each, KUnit
 test:
 	@$(RIG)/test.sh
+
+## boot: kernel-CI style boot test of one flavor (FLAVOR=vm|debug|upstream)
+FLAVOR ?= vm
+boot: setup
+	@$(RIG)/build.sh $(FLAVOR)
+	@$(MAKE) -s -C tools/testing/selftests/vfio_pci
+	@$(RIG)/boottest.sh $(FLAVOR)
 
 ## bench: config, BAR and mmap latency, our driver beside upstream's (TCG)
 bench:

@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# boottest.sh FLAVOR: a kernel-CI style boot test of one built flavor.
+# Boots it under QEMU with the std device set, loads the modules, binds
+# the devices and runs the in-guest suite, whose KTAP goes to stdout;
+# then checks the run as a CI system would: the whole kernel log scanned
+# for reports (vm.sh) and the KTAP parsed by the base tree's kunit.py.
+# The parser's summary goes to stderr, its whole output to
+# build/vm/test-FLAVOR/ktap-parse.log.
+#
+# Exit status: 0 when the suite ran, passed and parses; 124 on time-out,
+# 125 when the kernel log has a report, 1 otherwise.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+flavor=${1:?usage: boottest.sh vm|debug|upstream}
+out=$RIG_BUILD/vm/test-$flavor
+timeout=900
+[ "$flavor" = debug ] && timeout=2400
+
+"$RIG_TOP/scripts/rig/vm.sh" -f "$flavor" -d std -t "$timeout" -o "$out" -- \
+	". $RIG_TOP/tools/testing/selftests/vfio_pci/guest-suite.sh" |
+	tee "$RIG_BUILD/vm/test-$flavor.ktap"
+rc=${PIPESTATUS[0]}
+
+# kunit.py works from the kernel tree: give it an absolute path
+python3 "$RIG_TREE/tools/testing/kunit/kunit.py" parse \
+	"$RIG_BUILD/vm/test-$flavor.ktap" > "$out/ktap-parse.log" 2>&1
+prc=$?
+grep -E 'Testing complete|FAILED|CRASHED|ERROR' "$out/ktap-parse.log" | tail -n 5 >&2
+
+[ "$rc" -ne 0 ] && exit "$rc"
+[ $prc -eq 0 ] || exit 1
+exit 0
