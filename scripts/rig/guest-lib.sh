@@ -51,3 +51,35 @@ rig_unbind() {
 rig_group() {
 	basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"
 }
+
+# KTAP for a shell test function: ktap_plan N starts a document of N
+# results; ktap_res STATUS NAME REASON adds one, STATUS being a command's
+# $?; $ktap_bad is 1 once a result failed.
+ktap_plan() {
+	ktap_i=0
+	ktap_bad=0
+	echo "KTAP version 1"
+	echo "1..$1"
+}
+
+ktap_res() {
+	ktap_i=$((ktap_i + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $ktap_i $2"
+	else
+		echo "not ok $ktap_i $2 # $3"
+		ktap_bad=1
+	fi
+}
+
+# Stock tools (driverctl, dpdk-devbind.py) run a plain modprobe: the
+# booted flavor's modules are laid where it looks, on a tmpfs over the
+# host's /lib/modules, which the guest has no use for.
+rig_expose_modules() {
+	local v
+	v=$(uname -r)
+	[ -d "/lib/modules/$v/kernel" ] && return 0
+	mount -t tmpfs modules /lib/modules &&
+		mkdir "/lib/modules/$v" &&
+		mount --bind "$RIG_MODS/lib/modules/$v" "/lib/modules/$v"
+}

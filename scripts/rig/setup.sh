@@ -7,7 +7,8 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 PKGS="linux-source-6.12 qemu-system-x86 busybox-static sparse bc flex bison
-libelf-dev libssl-dev cpio kmod dwarves rsync python3 gcc make perl patch"
+libelf-dev libssl-dev cpio kmod dwarves rsync python3 gcc make perl patch
+driverctl"
 
 install_packages() {
 	local missing=()
@@ -85,7 +86,18 @@ headers() {
 		INSTALL_HDR_PATH="$RIG_HDR" headers_install
 }
 
+# The guest runs the host's programs on the host's root, read-only; stock
+# tools there (driverctl, dpdk-devbind.py) run a plain modprobe, so the
+# guest lays the booted flavor's modules over /lib/modules, which must
+# exist to be mounted on (a container may have none).
+modules_mountpoint() {
+	[ -d /lib/modules ] && return 0
+	[ "$(id -u)" -eq 0 ] || rig_die "no /lib/modules; run as root once to create it"
+	mkdir -p /lib/modules
+}
+
 install_packages
+modules_mountpoint
 extract_base
 overlay
 patch_tree

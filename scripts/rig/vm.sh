@@ -71,6 +71,7 @@ cat > "$out/cmd.sh" <<EOF
 export RIG_TOP='$RIG_TOP' RIG_FLAVOR='$flavor' RIG_OUT='$out'
 export RIG_MODS='$build/mods'
 . '$RIG_TOP/scripts/rig/guest-lib.sh'
+rig_expose_modules
 $*
 EOF
 

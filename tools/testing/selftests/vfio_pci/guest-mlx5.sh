@@ -4,30 +4,13 @@
 # mlx5_vfio_pci_testparent standing in for mlx5_core (it adds the same
 # mlx5_core.vfio_pci.<id> auxiliary devices through the same header).
 # Sourced by guest-suite.sh, after guest-lib.sh; POSIX sh (the guest's is
-# dash). Each mlx5_* function prints one KTAP document and returns
-# non-zero when a result in it failed.
+# dash). Each mlx5_* function prints one KTAP document (ktap_plan, ktap_res of
+# guest-lib.sh) and returns non-zero when a result in it failed.
 
 MLX5_PARENT=mlx5_vfio_pci_testparent
 MLX5_DRV=mlx5_vfio_pci
 MLX5_AUX=/sys/bus/auxiliary/devices
 MLX5_NVME=1b36:0010
-
-mlx5_plan() { # mlx5_plan N: start a KTAP document of N results
-	mlx5_i=0
-	mlx5_bad=0
-	echo "KTAP version 1"
-	echo "1..$1"
-}
-
-mlx5_res() { # mlx5_res STATUS NAME REASON: STATUS is a command's $?
-	mlx5_i=$((mlx5_i + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $mlx5_i $2"
-	else
-		echo "not ok $mlx5_i $2 # $3"
-		mlx5_bad=1
-	fi
-}
 
 mlx5_driver() { # mlx5_driver SYSFS-DIR: its driver's name, or nothing
 	[ -e "$1/driver" ] && basename "$(readlink "$1/driver")"
@@ -73,7 +56,7 @@ mlx5_write() {
 # naming the device; a PF is refused with EINVAL.
 mlx5_bad_order() {
 	local pf vf err
-	mlx5_plan 6
+	ktap_plan 6
 	pf=$(mlx5_pf) || return 1
 	rig_modprobe nvme && rig_bind "$pf" nvme || return 1
 	echo 0 > "/sys/bus/pci/devices/$pf/sriov_drivers_autoprobe"
@@ -85,29 +68,29 @@ mlx5_bad_order() {
 	err=$(mlx5_write "$vf" /sys/bus/pci/drivers/$MLX5_DRV/bind)
 	[ "$err" = "Resource temporarily unavailable" ] &&
 		[ -z "$(mlx5_driver "/sys/bus/pci/devices/$vf")" ]
-	mlx5_res $? bind_without_parent_eagain "bind: '$err', driver $(mlx5_driver "/sys/bus/pci/devices/$vf")"
+	ktap_res $? bind_without_parent_eagain "bind: '$err', driver $(mlx5_driver "/sys/bus/pci/devices/$vf")"
 	mlx5_log | grep -q "$vf: waiting for mlx5_core.vfio_pci.[0-9]*"
-	mlx5_res $? bind_without_parent_logged "no log line naming the auxiliary device"
+	ktap_res $? bind_without_parent_logged "no log line naming the auxiliary device"
 	echo "$vf" > /sys/bus/pci/drivers_probe
 	grep -q "$vf" /sys/kernel/debug/devices_deferred &&
 		[ -z "$(mlx5_driver "/sys/bus/pci/devices/$vf")" ]
-	mlx5_res $? probe_without_parent_deferred "$vf not in devices_deferred"
+	ktap_res $? probe_without_parent_deferred "$vf not in devices_deferred"
 	echo 0 > "/sys/bus/pci/devices/$pf/sriov_numvfs"
 	[ ! -e "/sys/bus/pci/devices/$vf" ] &&
 		! grep -q "$vf" /sys/kernel/debug/devices_deferred
-	mlx5_res $? vf_removed_while_deferred "$vf still there"
+	ktap_res $? vf_removed_while_deferred "$vf still there"
 	mlx5_mark
 	echo $MLX5_DRV > "/sys/bus/pci/devices/$pf/driver_override"
 	echo "$pf" > "/sys/bus/pci/devices/$pf/driver/unbind"
 	err=$(mlx5_write "$pf" /sys/bus/pci/drivers/$MLX5_DRV/bind)
 	[ "$err" = "Invalid argument" ] && mlx5_log | grep -q "$pf: not a VF"
-	mlx5_res $? pf_refused_einval "bind: '$err'"
+	ktap_res $? pf_refused_einval "bind: '$err'"
 	rig_unbind "$pf"
 	echo 1 > "/sys/bus/pci/devices/$pf/sriov_drivers_autoprobe"
 	# the module goes and comes back with nothing bound
 	rmmod $MLX5_DRV && rig_modprobe $MLX5_DRV
-	mlx5_res $? reload_unbound "modules: $(lsmod | grep mlx5)"
-	return $mlx5_bad
+	ktap_res $? reload_unbound "modules: $(lsmod | grep mlx5)"
+	return $ktap_bad
 }
 
 # The administrator's flow: VFs enabled on a parent, one auxiliary device
@@ -115,10 +98,10 @@ mlx5_bad_order() {
 # mlx5_vfio_pci with driver_override. Leaves VF 0 bound for the uAPI tests.
 mlx5_admin_flow() {
 	local pf vf a id bdf n=0 ok=0 drv=0
-	mlx5_plan 7
+	ktap_plan 7
 	pf=$(mlx5_pf) || return 1
 	mlx5_parent_on "$pf" 2
-	mlx5_res $? enable_vfs "sriov_numvfs=2 on $MLX5_PARENT failed"
+	ktap_res $? enable_vfs "sriov_numvfs=2 on $MLX5_PARENT failed"
 	for a in $(mlx5_adevs); do
 		n=$((n + 1))
 		id=${a##*.}
@@ -133,21 +116,21 @@ mlx5_admin_flow() {
 		[ "$(mlx5_driver "$a")" = $MLX5_DRV ] && drv=$((drv + 1))
 	done
 	[ $n -eq 2 ]
-	mlx5_res $? one_adev_per_vf "$n auxiliary devices for 2 VFs"
+	ktap_res $? one_adev_per_vf "$n auxiliary devices for 2 VFs"
 	[ $ok -eq 2 ]
-	mlx5_res $? adev_id_is_vf_bdf "$ok of $n ids decode to a VF of $pf"
+	ktap_res $? adev_id_is_vf_bdf "$ok of $n ids decode to a VF of $pf"
 	[ $drv -eq 2 ]
-	mlx5_res $? adev_driver_link "$drv of $n bound to $MLX5_DRV"
+	ktap_res $? adev_driver_link "$drv of $n bound to $MLX5_DRV"
 	vf=$(mlx5_vf "$pf" 0)
 	rig_bind "$vf" $MLX5_DRV
-	mlx5_res $? bind_vf_driver_override "$vf not bound to $MLX5_DRV"
+	ktap_res $? bind_vf_driver_override "$vf not bound to $MLX5_DRV"
 	[ -e "/dev/vfio/$(rig_group "$vf")" ] &&
 		ls "/sys/bus/pci/devices/$vf/vfio-dev/" | grep -q '^vfio[0-9]'
-	mlx5_res $? vf_on_vfio "no group node or vfio-dev cdev for $vf"
+	ktap_res $? vf_on_vfio "no group node or vfio-dev cdev for $vf"
 	# a VF already enabled: the PCI core refuses a second count
 	! (echo 1 > "/sys/bus/pci/devices/$pf/sriov_numvfs") 2>/dev/null
-	mlx5_res $? numvfs_while_enabled_refused "sriov_numvfs=1 accepted over 2"
-	return $mlx5_bad
+	ktap_res $? numvfs_while_enabled_refused "sriov_numvfs=1 accepted over 2"
+	return $ktap_bad
 }
 
 # The auxiliary device unbound from its driver takes the VF with it; a VF
@@ -155,24 +138,24 @@ mlx5_admin_flow() {
 # auxiliary device is bound again.
 mlx5_aux_rebind() {
 	local pf vf a
-	mlx5_plan 3
+	ktap_plan 3
 	pf=$(mlx5_pf) || return 1
 	vf=$(mlx5_vf "$pf" 0)
 	a=$(basename "$(ls -d "$MLX5_AUX"/mlx5_core.vfio_pci.* | head -n 1)")
 	echo "$a" > /sys/bus/auxiliary/drivers/$MLX5_DRV/unbind
 	[ -z "$(mlx5_driver "/sys/bus/pci/devices/$vf")" ]
-	mlx5_res $? aux_unbind_unbinds_vf "$vf still bound"
+	ktap_res $? aux_unbind_unbinds_vf "$vf still bound"
 	echo "$vf" > /sys/bus/pci/drivers_probe
 	grep -q "$vf" /sys/kernel/debug/devices_deferred
-	mlx5_res $? vf_deferred_without_adev "$vf not deferred"
+	ktap_res $? vf_deferred_without_adev "$vf not deferred"
 	echo "$a" > /sys/bus/auxiliary/drivers/$MLX5_DRV/bind
 	for _ in $(seq 50); do
 		[ "$(mlx5_driver "/sys/bus/pci/devices/$vf")" = $MLX5_DRV ] && break
 		sleep 0.1
 	done
 	[ "$(mlx5_driver "/sys/bus/pci/devices/$vf")" = $MLX5_DRV ]
-	mlx5_res $? vf_binds_with_adev "$vf not bound after $a came back"
-	return $mlx5_bad
+	ktap_res $? vf_binds_with_adev "$vf not bound after $a came back"
+	return $ktap_bad
 }
 
 # The parent goes while VF 0 is open: its user is asked for the device
@@ -180,7 +163,7 @@ mlx5_aux_rebind() {
 # go; a second unload is refused; reloaded, the flow works again.
 mlx5_parent_unload() {
 	local pf vf ready=$TMPDIR/mlx5.ready wpid rpid rc rrc
-	mlx5_plan 9
+	ktap_plan 9
 	pf=$(mlx5_pf) || return 1
 	vf=$(mlx5_vf "$pf" 0)
 	rm -f "$ready"
@@ -195,32 +178,32 @@ mlx5_parent_unload() {
 	wait $rpid
 	rrc=$?
 	[ $rc -eq 0 ]
-	mlx5_res $? request_on_parent_unload "the user saw no request (status $rc)"
+	ktap_res $? request_on_parent_unload "the user saw no request (status $rc)"
 	[ $rrc -eq 0 ] && [ ! -d /sys/module/$MLX5_PARENT ]
-	mlx5_res $? parent_unloaded "rmmod status $rrc"
+	ktap_res $? parent_unloaded "rmmod status $rrc"
 	[ -z "$(mlx5_adevs)" ] && [ ! -e "/sys/bus/pci/devices/$vf" ]
-	mlx5_res $? adevs_and_vfs_gone "left: $(mlx5_adevs) $(ls -d "/sys/bus/pci/devices/$vf" 2>/dev/null)"
+	ktap_res $? adevs_and_vfs_gone "left: $(mlx5_adevs) $(ls -d "/sys/bus/pci/devices/$vf" 2>/dev/null)"
 	mlx5_log | grep -q "$vf: mlx5_core.vfio_pci.[0-9]* is going: unbinding the VF"
-	mlx5_res $? teardown_logged "no unbinding line in the log"
+	ktap_res $? teardown_logged "no unbinding line in the log"
 	! rmmod $MLX5_PARENT 2>/dev/null
-	mlx5_res $? second_unload_refused "a second rmmod succeeded"
+	ktap_res $? second_unload_refused "a second rmmod succeeded"
 	mlx5_parent_on "$pf" 1
-	mlx5_res $? parent_reloaded "sriov_numvfs=1 after reload failed"
+	ktap_res $? parent_reloaded "sriov_numvfs=1 after reload failed"
 	vf=$(mlx5_vf "$pf" 0)
 	rig_bind "$vf" $MLX5_DRV &&
 		"$RIG_BIN/vfio_pci_config_test" "$vf" > "$TMPDIR/mlx5.out" 2>&1
 	rc=$?
 	grep -v '^ok' "$TMPDIR/mlx5.out" | sed 's/^#* */# /'
-	mlx5_res $rc rebind_and_use "VF $vf after reload"
+	ktap_res $rc rebind_and_use "VF $vf after reload"
 	# SR-IOV disabled twice: the second time there is nothing to remove
 	echo 0 > "/sys/bus/pci/devices/$pf/sriov_numvfs" &&
 		echo 0 > "/sys/bus/pci/devices/$pf/sriov_numvfs" &&
 		[ -z "$(mlx5_adevs)" ]
-	mlx5_res $? disable_twice "left: $(mlx5_adevs)"
+	ktap_res $? disable_twice "left: $(mlx5_adevs)"
 	echo "$pf" > /sys/bus/pci/drivers/$MLX5_PARENT/unbind &&
 		! (echo "$pf" > /sys/bus/pci/drivers/$MLX5_PARENT/unbind) 2>/dev/null
-	mlx5_res $? unbind_parent_twice "the second unbind did not fail"
-	return $mlx5_bad
+	ktap_res $? unbind_parent_twice "the second unbind did not fail"
+	return $ktap_bad
 }
 
 # The vendor module while VFs are bound: refused while one is open, then
@@ -228,7 +211,7 @@ mlx5_parent_unload() {
 # it binds the waiting VF by itself, whatever the order of the modules.
 mlx5_vendor_unload() {
 	local pf vf ready=$TMPDIR/mlx5.ready wpid
-	mlx5_plan 5
+	ktap_plan 5
 	pf=$(mlx5_pf) || return 1
 	mlx5_parent_on "$pf" 1 || return 1
 	vf=$(mlx5_vf "$pf" 0)
@@ -238,16 +221,16 @@ mlx5_vendor_unload() {
 	wpid=$!
 	for _ in $(seq 100); do [ -e "$ready" ] && break; sleep 0.1; done
 	! rmmod $MLX5_DRV 2>/dev/null && [ "$(mlx5_driver "/sys/bus/pci/devices/$vf")" = $MLX5_DRV ]
-	mlx5_res $? unload_while_open_refused "rmmod succeeded with $vf open"
+	ktap_res $? unload_while_open_refused "rmmod succeeded with $vf open"
 	kill $wpid
 	wait $wpid
 	rmmod $MLX5_DRV && [ -z "$(mlx5_driver "/sys/bus/pci/devices/$vf")" ] &&
 		[ -z "$(mlx5_driver "$(mlx5_adevs)")" ]
-	mlx5_res $? unload_while_bound "VF or auxiliary device still bound"
+	ktap_res $? unload_while_bound "VF or auxiliary device still bound"
 	rig_modprobe $MLX5_DRV
 	[ "$(mlx5_driver "/sys/bus/pci/devices/$vf")" = $MLX5_DRV ] &&
 		[ "$(mlx5_driver "$(mlx5_adevs)")" = $MLX5_DRV ]
-	mlx5_res $? reload_binds_waiting_vf "$vf not bound again after modprobe"
+	ktap_res $? reload_binds_waiting_vf "$vf not bound again after modprobe"
 	# the other order: the vendor module first, the parent after
 	rmmod $MLX5_DRV
 	echo 0 > "/sys/bus/pci/devices/$pf/sriov_numvfs"
@@ -255,12 +238,12 @@ mlx5_vendor_unload() {
 	rmmod $MLX5_PARENT
 	rig_modprobe $MLX5_DRV && mlx5_parent_on "$pf" 1 &&
 		[ "$(mlx5_driver "$(mlx5_adevs)")" = $MLX5_DRV ]
-	mlx5_res $? vendor_before_parent "auxiliary device unbound"
+	ktap_res $? vendor_before_parent "auxiliary device unbound"
 	vf=$(mlx5_vf "$pf" 0)
 	rig_bind "$vf" $MLX5_DRV &&
 		"$RIG_BIN/vfio_pci_reset_test" "$vf" > "$TMPDIR/mlx5.out" 2>&1
-	mlx5_res $? vendor_before_parent_bind "VF $vf"
-	return $mlx5_bad
+	ktap_res $? vendor_before_parent_bind "VF $vf"
+	return $ktap_bad
 }
 
 # Leaves the PF as the suite found it: on vfio-pci, no VFs, no mlx5

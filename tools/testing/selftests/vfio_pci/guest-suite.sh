@@ -18,6 +18,8 @@ run_reported() {
 	name=$1
 	prefix=$2
 	shift 2
+	# in the kernel log too, which dates them
+	echo "[suite] $name" > /dev/kmsg
 	"$@" > "$TMPDIR/$name.out" 2>&1
 	rc=$?
 	sed "s/^/$prefix/" "$TMPDIR/$name.out"
@@ -105,9 +107,12 @@ irq_nointxmask() {
 
 # e1000e's MSI-X through the device-independent checks, which also grow
 # vectors one by one and give a grown vector a trigger again (the checks
-# every device without its own tests gets, like the nvme VF)
+# every device without its own tests gets, like the nvme VF); only those
+# its own tests do not make already
+IRQ_GENERIC_TESTS=msix_config_view,msix_vectors,msix_dynamic
 irq_generic() {
-	VFIO_IRQ_GENERIC=1 on_vfio vfio_pci_irq_test "$1"
+	VFIO_IRQ_GENERIC=1 VFIO_TEST_ONLY=$IRQ_GENERIC_TESTS \
+		on_vfio vfio_pci_irq_test "$1"
 }
 
 # disable_idle_d3=1: bound devices stay in D0 while closed, and a request
@@ -238,7 +243,7 @@ MLX5_TEARDOWNS="mlx5_parent_unload mlx5_vendor_unload"
 MLX5_RESULTS=$(($(echo $MLX5_FLOWS $MLX5_UAPI $MLX5_TEARDOWNS | wc -w) + 1))
 
 echo "KTAP version 1"
-echo "1..$((11 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
+echo "1..$((12 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
 	$RESET_DEVICES $POWER_DEVICES | wc -w) + VF_RESULTS + MLX5_RESULTS))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
 
@@ -300,6 +305,10 @@ else
 	result ok reset_nvme_vf "SKIP no nvme VF: creating it failed"
 fi
 if nvme_vf_remove; then result ok nvme_vf_remove; else result "not ok" nvme_vf_remove; fi
+
+# tools nobody here wrote, on whichever vfio-pci the flavor has
+. "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-clients.sh"
+subtest driverctl client_driverctl
 
 if ours; then
 	. "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-mlx5.sh"
