@@ -174,8 +174,11 @@ static int mlx5_vfio_pci_aux_probe(struct auxiliary_device *adev,
  * The VF's user is asked for it and the VF unbound before the auxiliary
  * device goes. Once the link is off the list no probe can claim it; one
  * that claimed it already holds the VF's device lock, which
- * device_release_driver() waits for. A VF still bound to another driver
- * (never through this link) is left alone.
+ * device_release_driver() waits for. A VF that is not bound through the
+ * link is left alone. The check and the unbind are not one step (the
+ * driver core exports no unbind for a held device lock): a VF unbound
+ * from us and bound to another driver right in between, which takes a
+ * driver_override change too, would lose that driver.
  */
 static void mlx5_vfio_pci_aux_remove(struct auxiliary_device *adev)
 {
