@@ -37,8 +37,8 @@ client_driverctl() {
 	ktap_res $? set_override "bound to '$(client_driver "$bdf")': $out"
 	driverctl list-overrides | grep -q "^$bdf vfio-pci"
 	ktap_res $? list_overrides "$(driverctl list-overrides 2>&1)"
-	"$RIG_BIN/vfio_pci_config_test" "$bdf" > "$TMPDIR/driverctl.out" 2>&1
-	ktap_res $? used_through_vfio "$(grep '^not ok' "$TMPDIR/driverctl.out")"
+	"$RIG_BIN/vfio_pci_config_test" "$bdf" > "$TMPDIR/client-driverctl.tmp" 2>&1
+	ktap_res $? used_through_vfio "$(grep '^not ok' "$TMPDIR/client-driverctl.tmp")"
 
 	out=$(driverctl unset-override "$bdf" 2>&1)
 	[ "$(client_driver "$bdf")" = e1000e ] &&
@@ -46,9 +46,9 @@ client_driverctl() {
 		[ ! -e "/etc/driverctl.d/pci-$bdf" ]
 	ktap_res $? unset_override_gives_back "bound to '$(client_driver "$bdf")': $out"
 
-	! driverctl set-override "$bdf" no_such_driver > "$TMPDIR/driverctl.out" 2>&1 &&
+	! driverctl set-override "$bdf" no_such_driver > "$TMPDIR/client-driverctl.tmp" 2>&1 &&
 		[ "$(client_driver "$bdf")" = e1000e ]
-	ktap_res $? unknown_driver_refused "bound to '$(client_driver "$bdf")': $(cat "$TMPDIR/driverctl.out")"
+	ktap_res $? unknown_driver_refused "bound to '$(client_driver "$bdf")': $(cat "$TMPDIR/client-driverctl.tmp")"
 
 	# from no driver at all: set, then unset leaves it with none (driverctl
 	# itself then says it failed to bind a driver, and exits 1)
