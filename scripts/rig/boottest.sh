@@ -23,9 +23,7 @@ timeout=900
 	tee "$RIG_BUILD/vm/test-$flavor.ktap"
 rc=${PIPESTATUS[0]}
 
-# kunit.py works from the kernel tree: give it an absolute path
-python3 "$RIG_TREE/tools/testing/kunit/kunit.py" parse \
-	"$RIG_BUILD/vm/test-$flavor.ktap" > "$out/ktap-parse.log" 2>&1
+rig_ktap_parse "$RIG_BUILD/vm/test-$flavor.ktap" > "$out/ktap-parse.log"
 prc=$?
 grep -E 'Testing complete|FAILED|CRASHED|ERROR' "$out/ktap-parse.log" | tail -n 5 >&2
 

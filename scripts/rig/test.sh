@@ -120,7 +120,7 @@ check_mlx5_core() {
 kunit_parse() { # kunit_parse FLAVOR
 	local k=$RIG_BUILD/vm/test-$1/kunit.ktap
 	[ -f "$k" ] || { echo "no KUnit output from $1"; return 1; }
-	python3 "$RIG_TREE/tools/testing/kunit/kunit.py" parse "$k"
+	rig_ktap_parse "$k"
 }
 
 emit "KTAP version 1"
@@ -163,8 +163,7 @@ for f in $flavors; do
 	esac
 	# the whole suite's KTAP through the base tree's parser, as a
 	# kernel CI would take it (boottest.sh did it too: this counts it)
-	step "ktap_parse_$f" python3 "$RIG_TREE/tools/testing/kunit/kunit.py" \
-		parse "$RIG_BUILD/vm/test-$f.ktap"
+	step "ktap_parse_$f" rig_ktap_parse "$RIG_BUILD/vm/test-$f.ktap"
 	if [ "$f" != upstream ]; then
 		step "kunit_parse_$f" kunit_parse "$f"
 	fi
