@@ -328,11 +328,10 @@ static vm_fault_t bar_fault(struct vm_fault *vmf)
 	return bar_huge_fault(vmf, 0);
 }
 
+/* An order the architecture cannot map falls back in insert_pfn(). */
 static const struct vm_operations_struct vfio_pci_bar_vm_ops = {
 	.fault = bar_fault,
-#ifdef CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP
 	.huge_fault = bar_huge_fault,
-#endif
 };
 
 /*
