@@ -42,7 +42,6 @@
 /**
  * struct mlx5_vfio_pci_link - a bound mlx5_core.vfio_pci auxiliary device
  * @node: in mlx5_vfio_pci_links
- * @madev: the auxiliary device, the link's owner (its driver data)
  * @vf: the VF it stands for, referenced
  * @bound: @vf is bound to the PCI driver through this link (set by its
  *	probe, cleared by its remove)
@@ -51,7 +50,6 @@
  */
 struct mlx5_vfio_pci_link {
 	struct list_head node;
-	struct mlx5_vfio_pci_adev *madev;
 	struct pci_dev *vf;
 	bool bound;
 };
@@ -152,7 +150,6 @@ static int mlx5_vfio_pci_aux_probe(struct auxiliary_device *adev,
 	link = kzalloc(sizeof(*link), GFP_KERNEL);
 	if (!link)
 		return -ENOMEM;
-	link->madev = madev;
 	link->vf = mlx5_vfio_pci_adev_get_vf(madev);
 	if (!link->vf) {
 		dev_info(&adev->dev, "PF %s has no VF of id %u\n",
