@@ -143,23 +143,17 @@ sriov_nvme() {
 PARAMS="ids:0 nointxmask:644 disable_vga:444 disable_idle_d3:644
 enable_sriov:644 disable_denylist:444"
 params_test() {
-	local i=0 bad=0 p name mode got edu vga
-	res() { # res CONDITION-STATUS NAME [REASON]
-		i=$((i + 1))
-		if [ "$1" -eq 0 ]; then echo "ok $i $2"
-		else echo "not ok $i $2 # $3"; bad=1; fi
-	}
-	echo "KTAP version 1"
-	echo "1..$(($(echo $PARAMS | wc -w) + 3))"
+	local p name mode got edu vga
+	ktap_plan $(($(echo $PARAMS | wc -w) + 3))
 	for p in $PARAMS; do
 		name=${p%%:*} mode=${p#*:}
 		# described (modinfo), with the sysfs permissions admins know
 		got=$(stat -c %a "/sys/module/vfio_pci/parameters/$name" 2>/dev/null || echo 0)
 		if modinfo -b "$RIG_MODS" -F parm vfio_pci | grep -q "^$name:.\{20,\}"; then
 			[ "$got" = "$mode" ]
-			res $? "param_$name" "sysfs mode $got, expected $mode"
+			ktap_res $? "param_$name" "sysfs mode $got, expected $mode"
 		else
-			res 1 "param_$name" "no description in modinfo"
+			ktap_res 1 "param_$name" "no description in modinfo"
 		fi
 	done
 	# new_id binds an unbound device of that ID; remove_id undoes it.
@@ -169,7 +163,7 @@ params_test() {
 	rig_unbind "$edu"
 	echo "1234 11e8" > /sys/bus/pci/drivers/vfio-pci/new_id
 	bound_to "$edu" vfio-pci
-	res $? new_id "edu not bound after new_id"
+	ktap_res $? new_id "edu not bound after new_id"
 	echo "1234 11e8" > /sys/bus/pci/drivers/vfio-pci/remove_id
 	rig_bind "$edu" vfio-pci >/dev/null
 	# disable_vga=1 takes the VGA region away from VGA devices
@@ -178,17 +172,17 @@ params_test() {
 	got=$("$RIG_BIN/vfio_pci_demo" "$vga" | grep -m1 "region 8 VGA")
 	rmmod vfio_pci && rig_modprobe vfio_pci disable_vga=1
 	case $got in
-	*"not present"*) res 1 disable_vga "no VGA region to begin with: $got" ;;
+	*"not present"*) ktap_res 1 disable_vga "no VGA region to begin with: $got" ;;
 	*) "$RIG_BIN/vfio_pci_demo" "$vga" | grep -m1 "region 8 VGA" | grep -q "not present"
-	   res $? disable_vga "the VGA region is still offered" ;;
+	   ktap_res $? disable_vga "the VGA region is still offered" ;;
 	esac
 	# disable_denylist=1 is announced at load
 	rmmod vfio_pci && rig_modprobe vfio_pci disable_denylist=1
 	dmesg | tail -n 20 | grep -q "denylist disabled"
-	res $? disable_denylist "nothing in the kernel log"
+	ktap_res $? disable_denylist "nothing in the kernel log"
 	rmmod vfio_pci && rig_modprobe vfio_pci
 	bound_to "$edu" vfio-pci || rig_bind "$edu" vfio-pci
-	return $bad
+	return $ktap_bad
 }
 
 # The nvme PF gives a VF once the nvme driver drives it: nvme_vf_create
