@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+# QEMU as a client of vfio-pci: in the test guest, the host's
+# qemu-system-x86_64 boots the same kernel as a nested guest with edu and
+# an nvme VF passed through with -device vfio-pci. QEMU 7.2 only has the
+# group and container path, so that is the path it takes. The nested
+# guest (nested/inner-init.sh) checks IDs, config space, BAR access
+# through mappings and edu's INTx, and prints KTAP on its second serial
+# port. Sourced by guest-suite.sh after guest-lib.sh and the suite's
+# nvme_vf_create/nvme_vf_remove; POSIX sh.
+
+NESTED_ROOT=$RIG_BIN/nested-root
+NESTED_TIMEOUT=600
+
+# nested_qemu EDU VF: boot the nested guest on the flavor's kernel image
+# (next to its modules), its KTAP in $RIG_OUT/nested.ktap
+nested_qemu() {
+	local mods append vfdev=
+	mods=$RIG_MODS/lib/modules/$(uname -r)/kernel/drivers/uio
+	[ -n "$2" ] && vfdev="-device vfio-pci,host=$2"
+	append="console=ttyS0,115200 root=innerroot rootfstype=9p ro"
+	append="$append rootflags=trans=virtio,version=9p2000.L,msize=512000"
+	append="$append init=/init panic=-1"
+	: > "$RIG_OUT/nested.ktap"
+	# shellcheck disable=SC2086
+	timeout -k 5 "$NESTED_TIMEOUT" qemu-system-x86_64 \
+		-machine pc -accel tcg -cpu max -smp 1 -m 256M \
+		-nodefaults -no-reboot -display none \
+		-kernel "${RIG_MODS%/mods}/arch/x86/boot/bzImage" -append "$append" \
+		-serial "file:$RIG_OUT/nested-console.log" \
+		-serial "file:$RIG_OUT/nested.ktap" \
+		-device "vfio-pci,host=$1" $vfdev \
+		-virtfs "local,path=$NESTED_ROOT,mount_tag=innerroot,security_model=none,readonly=on" \
+		-virtfs "local,path=$mods,mount_tag=innermods,security_model=none,readonly=on" \
+		< /dev/null > "$RIG_OUT/nested-qemu.log" 2>&1
+}
+
+# nested_ktap_ok: the nested guest's KTAP is complete and passed
+nested_ktap_ok() {
+	local k=$RIG_OUT/nested.ktap plan
+	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$k")
+	[ -n "$plan" ] && [ "$(grep -c '^ok ' "$k")" -eq "$plan" ] &&
+		! grep -q '^not ok' "$k"
+}
+
+client_qemu() {
+	local edu vf t0 t1 qrc
+	ktap_plan 6
+	[ -d "$NESTED_ROOT" ] || { echo "# no $NESTED_ROOT: make tools"; return 1; }
+	edu=$(rig_find 1234:11e8) && rig_bind "$edu" vfio-pci
+	ktap_res $? edu_on_vfio_pci "edu ${edu:-not found}"
+	vf=$(nvme_vf_create 2> "$TMPDIR/client-qemu.tmp")
+	[ -n "$vf" ]
+	ktap_res $? nvme_vf_on_vfio_pci "$(cat "$TMPDIR/client-qemu.tmp")"
+
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	nested_qemu "$edu" "$vf"
+	qrc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	echo "# nested guest: edu $edu, VF $vf, QEMU exit $qrc after $t0..$t1 s of uptime"
+	[ $qrc -eq 0 ]
+	ktap_res $? qemu_runs "$(tail -n 3 "$RIG_OUT/nested-qemu.log" | tr '\n' ' ')"
+	tr -d '\r' < "$RIG_OUT/nested.ktap" | sed 's/^/    /'
+	nested_ktap_ok
+	ktap_res $? nested_guest "see $RIG_OUT/nested-console.log"
+	"$RIG_TOP/scripts/rig/scan-log.sh" "$RIG_OUT/nested-console.log"
+	ktap_res $? nested_kernel_log_clean "reports in the nested kernel's log"
+
+	# the devices are the suite's again: VF gone, PF and edu on vfio-pci
+	nvme_vf_remove && [ "$(basename "$(readlink \
+		"/sys/bus/pci/devices/$edu/driver")")" = vfio-pci ]
+	ktap_res $? devices_given_back "PF or edu not on vfio-pci"
+	return $ktap_bad
+}

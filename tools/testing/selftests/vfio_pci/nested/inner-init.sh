@@ -1,0 +1,82 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+# PID 1 of the nested guest (guest-nested.sh): the outer guest's QEMU gave
+# it edu and an nvme VF with -device vfio-pci. Everything it does to them
+# QEMU serves through vfio-pci in the outer guest. KTAP goes to the second
+# serial port (the first carries the kernel log), then it powers off.
+# The root is read-only 9p: busybox's applets are linked on a tmpfs.
+/bin/busybox mount -t tmpfs tmp /tmp
+/bin/busybox mkdir /tmp/bin
+/bin/busybox --install -s /tmp/bin
+export PATH=/tmp/bin:/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+# the uio modules of the outer guest's flavor (the same kernel)
+mount -t 9p -o ro,trans=virtio,version=9p2000.L innermods /mnt
+exec > /dev/ttyS1 2>&1
+
+i=0
+res() { # res STATUS NAME DETAIL
+	i=$((i + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $i $2"; else echo "not ok $i $2 # $3"; fi
+}
+
+# find VENDOR DEVICE: the sysfs folder of the first such function
+find_dev() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = "0x$1" ] && [ "$(cat "$d/device")" = "0x$2" ] &&
+			{ echo "$d"; return 0; }
+	done
+	return 1
+}
+
+# starts STRING PREFIX
+starts() {
+	case $1 in "$2"*) return 0 ;; esac
+	return 1
+}
+
+# config_dwords DEV: dwords 0 (ids) and 2 (class, revision), as hex
+config_dwords() {
+	hexdump -n 12 -e '3/4 "%08x "' "$1/config"
+}
+
+echo "KTAP version 1"
+echo "1..9"
+edu=$(find_dev 1234 11e8)
+res $? sees_edu "devices: $(ls /sys/bus/pci/devices | tr '\n' ' ')"
+set -- $(config_dwords "${edu:-/none}")
+[ "$1" = 11e81234 ] && starts "$3" 00ff00
+res $? edu_config_space "dwords 0 and 2: $1 $3"
+
+id=$(inner_bar read "$edu/resource0" 0)
+[ "$id" = 0x010000ed ]
+res $? edu_bar0_ident "identification $id"
+inner_bar write "$edu/resource0" 4 0x12345678
+live=$(inner_bar read "$edu/resource0" 4)
+[ "$live" = 0xedcba987 ]
+res $? edu_bar0_liveness "wrote 0x12345678, read $live"
+
+insmod /mnt/uio.ko && insmod /mnt/uio_pci_generic.ko &&
+	echo "1234 11e8" > /sys/bus/pci/drivers/uio_pci_generic/new_id
+[ -c /dev/uio0 ]
+res $? edu_on_uio_pci_generic "no /dev/uio0"
+rounds=$(inner_bar edu-intx "$edu/resource0" /dev/uio0 3 2>&1)
+rc=$?
+echo "$rounds" | sed 's/^/# /'
+irqs=$(grep uio_pci_generic /proc/interrupts | tr -s ' ' | cut -d' ' -f3)
+[ $rc -eq 0 ] && [ "${irqs:-0}" -ge 3 ]
+res $? edu_intx "3 rounds, /proc/interrupts counts ${irqs:-none}"
+
+vf=$(find_dev 1b36 0010)
+res $? sees_nvme_vf "devices: $(ls /sys/bus/pci/devices | tr '\n' ' ')"
+set -- $(config_dwords "${vf:-/none}")
+[ "$1" = 00101b36 ] && starts "$3" 010802
+res $? nvme_vf_config_space "dwords 0 and 2: $1 $3"
+# QEMU 7.2's VF without resources from its PF is offline: its registers
+# read 0 but CSTS, which shows Controller Fatal Status
+csts=$(inner_bar read "$vf/resource0" 0x1c)
+[ "$csts" = 0x00000002 ]
+res $? nvme_vf_bar0_csts "CSTS $csts"
+poweroff -f
