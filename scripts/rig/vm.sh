@@ -39,7 +39,17 @@ out=$(cd "$out" && pwd)
 # Device sets. Devices sit behind root ports where a reset or hot-unplug
 # needs one; find them in the guest by vendor:device, not by address.
 devices_std() {
+	local nic_port
 	truncate -s 16M "$out/nvme.img"
+	# e1000e's wire is a UDP socket sending to itself: each frame the NIC
+	# transmits comes back to its receiver, so a guest driver (DPDK's
+	# testpmd) moves packets both ways with nobody else on the link. The
+	# port is a free one the kernel picks, as several VMs may run at once
+	# (were it taken before QEMU binds it, QEMU would fail to start).
+	nic_port=$(python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
 	cat <<DEV
 -device VGA,bus=pcie.0,addr=0x1
 -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1,addr=0x10
@@ -50,7 +60,7 @@ devices_std() {
 -device nvme-subsys,id=s0
 -device nvme,id=nvme0,bus=rp0,serial=rig0,subsys=s0,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=4
 -device nvme-ns,drive=d0
--netdev user,id=n0
+-netdev socket,id=n0,udp=127.0.0.1:$nic_port,localaddr=127.0.0.1:$nic_port
 -device e1000e,id=nic0,bus=rp2,netdev=n0
 -object memory-backend-ram,id=shm0,size=256M
 -device ivshmem-plain,id=shm0dev,memdev=shm0,bus=pcie.0,addr=0x5
