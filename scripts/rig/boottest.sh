@@ -16,8 +16,11 @@ set -uo pipefail
 flavor=${1:?usage: boottest.sh vm|debug|upstream}
 out=$RIG_BUILD/vm/test-$flavor
 timeout=900
-[ "$flavor" = debug ] && timeout=2400
+[ "$flavor" = debug ] && timeout=3000
 
+# tee opens its file as vm.sh starts: on a clean checkout, with this
+# the first guest to run, vm.sh has not made the folder yet
+mkdir -p "$RIG_BUILD/vm"
 "$RIG_TOP/scripts/rig/vm.sh" -f "$flavor" -d std -t "$timeout" -o "$out" -- \
 	". $RIG_TOP/tools/testing/selftests/vfio_pci/guest-suite.sh" |
 	tee "$RIG_BUILD/vm/test-$flavor.ktap"
