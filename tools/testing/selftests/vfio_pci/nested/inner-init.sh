@@ -37,18 +37,24 @@ starts() {
 	return 1
 }
 
-# config_dwords DEV: dwords 0 (ids) and 2 (class, revision), as hex
-config_dwords() {
-	hexdump -n 12 -e '3/4 "%08x "' "$1/config"
+# check_dev NAME VENDOR DEVICE CLASS: two results, the function is there,
+# and config space shows its IDs and class code (dwords 0 and 2, read
+# through the nested kernel's config accessors: QEMU's vfio-pci serves
+# them from the device fd). Sets $dev.
+check_dev() {
+	local ids class
+	dev=$(find_dev "$2" "$3")
+	res $? "sees_$1" "devices: $(ls /sys/bus/pci/devices | tr '\n' ' ')"
+	ids=$(hexdump -n 4 -e '"%08x"' "${dev:-/none}/config")
+	class=$(hexdump -s 8 -n 4 -e '"%08x"' "${dev:-/none}/config")
+	[ "$ids" = "$3$2" ] && starts "$class" "$4"
+	res $? "$1_config_space" "IDs $ids, class and revision $class"
 }
 
 echo "KTAP version 1"
 echo "1..9"
-edu=$(find_dev 1234 11e8)
-res $? sees_edu "devices: $(ls /sys/bus/pci/devices | tr '\n' ' ')"
-set -- $(config_dwords "${edu:-/none}")
-[ "$1" = 11e81234 ] && starts "$3" 00ff00
-res $? edu_config_space "dwords 0 and 2: $1 $3"
+check_dev edu 1234 11e8 00ff00
+edu=$dev
 
 id=$(inner_bar read "$edu/resource0" 0)
 [ "$id" = 0x010000ed ]
@@ -69,11 +75,8 @@ irqs=$(grep uio_pci_generic /proc/interrupts | tr -s ' ' | cut -d' ' -f3)
 [ $rc -eq 0 ] && [ "${irqs:-0}" -ge 3 ]
 res $? edu_intx "3 rounds, /proc/interrupts counts ${irqs:-none}"
 
-vf=$(find_dev 1b36 0010)
-res $? sees_nvme_vf "devices: $(ls /sys/bus/pci/devices | tr '\n' ' ')"
-set -- $(config_dwords "${vf:-/none}")
-[ "$1" = 00101b36 ] && starts "$3" 010802
-res $? nvme_vf_config_space "dwords 0 and 2: $1 $3"
+check_dev nvme_vf 1b36 0010 010802
+vf=$dev
 # QEMU 7.2's VF without resources from its PF is offline: its registers
 # read 0 but CSTS, which shows Controller Fatal Status
 csts=$(inner_bar read "$vf/resource0" 0x1c)
