@@ -196,6 +196,27 @@ void vfio_pci_core_remove(struct pci_dev *pdev)
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_remove);
 
+/*
+ * The config state the close puts back, taken as the device opens, and the
+ * config space userspace will see; on failure neither is kept.
+ */
+static int vfio_pci_config_state_open(struct vfio_pci_core_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	int ret;
+
+	pci_save_state(pdev);
+	vdev->saved_state = pci_store_saved_state(pdev);
+	if (!vdev->saved_state)
+		pci_dbg(pdev, "vfio: no config state saved for the close\n");
+	ret = vfio_pci_config_open(vdev);
+	if (ret) {
+		kfree(vdev->saved_state);
+		vdev->saved_state = NULL;
+	}
+	return ret;
+}
+
 /**
  * vfio_pci_core_open_device() - &vfio_device_ops.open_device
  * @core_vdev: the device, opened for the first time since its last close
@@ -224,13 +245,9 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	ret = vfio_pci_reset_on_open(vdev);
 	if (ret)
 		goto err_disable;
-	pci_save_state(pdev);
-	vdev->saved_state = pci_store_saved_state(pdev);
-	if (!vdev->saved_state)
-		pci_dbg(pdev, "vfio: no config state saved for the close\n");
-	ret = vfio_pci_config_open(vdev);
+	ret = vfio_pci_config_state_open(vdev);
 	if (ret)
-		goto err_free_state;
+		goto err_disable;
 	vfio_pci_decode_refresh(vdev);
 	vfio_pci_msix_locate(vdev);
 	vfio_pci_mmap_open(vdev);
@@ -238,9 +255,6 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	vfio_pci_vf_token_use(vdev, true);
 	return 0;
 
-err_free_state:
-	kfree(vdev->saved_state);
-	vdev->saved_state = NULL;
 err_disable:
 	pci_disable_device(pdev);
 err_pm_release:
