@@ -59,10 +59,44 @@ static const struct pci_device_id vfio_pci_denylist[] = {
 	{}
 };
 
+/*
+ * Testing only: no test machine has a device of the denylist, so
+ * test_denylist= names vendor:device ids to refuse as if they were on it.
+ * It can only make the driver refuse more devices.
+ */
+#define VFIO_PCI_TEST_DENYLIST_MAX	4
+static char test_denylist[64] __initdata;
+module_param_string(test_denylist, test_denylist, sizeof(test_denylist), 0);
+MODULE_PARM_DESC(test_denylist, "Testing only: also treat these devices as on the denylist, comma-separated vendor:device in hex (at most 4), to exercise the denylist without such a device");
+
+static struct pci_device_id vfio_pci_test_denylist[VFIO_PCI_TEST_DENYLIST_MAX + 1];
+
+static void __init vfio_pci_parse_test_denylist(void)
+{
+	char *rest = test_denylist, *entry;
+	unsigned int n = 0, v, d;
+
+	while ((entry = strsep(&rest, ","))) {
+		if (!*entry)
+			continue;
+		if (n == VFIO_PCI_TEST_DENYLIST_MAX ||
+		    sscanf(entry, "%x:%x", &v, &d) != 2) {
+			pr_warn("test_denylist: ignoring \"%s\"\n", entry);
+			continue;
+		}
+		vfio_pci_test_denylist[n++] = (struct pci_device_id) {
+			PCI_DEVICE(v, d)
+		};
+		pr_info("test_denylist: %04x:%04x refused as if denylisted\n",
+			v, d);
+	}
+}
+
 /* Return: -EINVAL when @pdev must not be bound, else 0. */
 static int vfio_pci_check_denylist(struct pci_dev *pdev)
 {
-	if (!pci_match_id(vfio_pci_denylist, pdev))
+	if (!pci_match_id(vfio_pci_denylist, pdev) &&
+	    !pci_match_id(vfio_pci_test_denylist, pdev))
 		return 0;
 	pci_warn(pdev, "%04x:%04x has errata that make it unsafe for VFIO users: %s\n",
 		 pdev->vendor, pdev->device,
@@ -161,6 +195,7 @@ static int __init vfio_pci_init(void)
 {
 	int ret;
 
+	vfio_pci_parse_test_denylist();
 	ret = pci_register_driver(&vfio_pci_driver);
 	if (ret)
 		return ret;
