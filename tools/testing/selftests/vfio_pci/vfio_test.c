@@ -87,17 +87,22 @@ bool check_errno(struct test_ctx *t, long ret, int err, int want,
 	return true;
 }
 
-/* Is the interface @mode needs missing from this kernel altogether? */
 void vfio_test_report(struct test_ctx *t)
 {
-	if (t->fails)
+	if (t->fails && t->xfail) {
+		ktap_diag("%s: %d check(s) failed, as expected", t->name,
+			  t->fails);
+		ktap_xfail(t->name, t->xfail);
+	} else if (t->fails) {
 		ktap_result(false, t->name, "%d check(s) failed", t->fails);
-	else if (t->skip)
+	} else if (t->skip) {
 		ktap_skip(t->name, t->skip);
-	else
+	} else {
 		ktap_result(true, t->name, NULL);
+	}
 }
 
+/* Is the interface @mode needs missing from this kernel altogether? */
 static const char *mode_unsupported(enum vfio_open_mode mode)
 {
 	if (mode == VFIO_MODE_GROUP) {
@@ -112,6 +117,23 @@ static const char *mode_unsupported(enum vfio_open_mode mode)
 	return NULL;
 }
 
+/* Is @name one of the comma-separated names of @list, @end its end? */
+static bool listed(const char *list, const char *end, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	for (p = list; p + len <= end; p++) {
+		p = strstr(p, name);
+		if (!p || p + len > end)
+			return false;
+		if ((p == list || p[-1] == ',') &&
+		    (p + len == end || p[len] == ','))
+			return true;
+	}
+	return false;
+}
+
 /*
  * VFIO_TEST_ONLY, when set, names the tests to run, comma separated; the
  * others are reported as skipped.
@@ -119,15 +141,47 @@ static const char *mode_unsupported(enum vfio_open_mode mode)
 static bool selected(const char *name)
 {
 	const char *only = getenv("VFIO_TEST_ONLY");
-	size_t len = strlen(name);
-	const char *p;
 
 	if (!only || !*only)
 		return true;
-	for (p = only; (p = strstr(p, name)); p += len)
-		if ((p == only || p[-1] == ',') && (!p[len] || p[len] == ','))
-			return true;
-	return false;
+	return listed(only, only + strlen(only), name);
+}
+
+/*
+ * Return: the REASON of the list "NAME[,NAME...]:REASON" in the environment
+ * variable @var when it names @name, @fallback when it names @name with no
+ * reason, or NULL.
+ */
+static const char *env_reason(const char *var, const char *name,
+			      const char *fallback)
+{
+	const char *list = getenv(var);
+	const char *colon;
+
+	if (!list || !*list)
+		return NULL;
+	colon = strchr(list, ':');
+	if (!listed(list, colon ? colon : list + strlen(list), name))
+		return NULL;
+	return colon && colon[1] ? colon + 1 : fallback;
+}
+
+/*
+ * VFIO_TEST_XFAIL="NAME[,NAME...]:REASON" names the tests whose failure is
+ * expected, a known bug of the driver under test: such a test that fails
+ * is reported "ok N <mode>_<name> # XFAIL REASON", its failed checks kept
+ * as diagnostics; one that passes is a plain ok. VFIO_TEST_SKIP, of the
+ * same form, names tests not to run at all, for REASON: a known failure of
+ * the driver under test that would spoil the rest of the run (its kernel
+ * log, the device).
+ */
+bool vfio_test_env(struct test_ctx *t, const char *name)
+{
+	t->skip = env_reason("VFIO_TEST_SKIP", name,
+			     "skipped by VFIO_TEST_SKIP");
+	t->xfail = env_reason("VFIO_TEST_XFAIL", name,
+			      "expected to fail (VFIO_TEST_XFAIL)");
+	return !t->skip;
 }
 
 static void run_mode(const char *bdf, enum vfio_open_mode mode,
@@ -166,7 +220,8 @@ static void run_mode(const char *bdf, enum vfio_open_mode mode,
 				    d.err);
 			continue;
 		}
-		tests[i].fn(&t);
+		if (vfio_test_env(&t, tests[i].name))
+			tests[i].fn(&t);
 		vfio_test_report(&t);
 	}
 	if (!unsupported && !ret)

@@ -18,6 +18,7 @@ struct test_ctx {
 	char name[64];
 	int fails;
 	const char *skip;	/* set to skip the test, with the reason */
+	const char *xfail;	/* its failure is expected, for this reason */
 };
 
 struct test {
@@ -41,12 +42,24 @@ bool check_errno(struct test_ctx *t, long ret, int err, int want,
 		 const char *what, ...)
 	__printf(5, 6);
 
-/* Print the KTAP result of the test @t has just run: failed, skipped or ok. */
+/*
+ * Print the KTAP result of the test @t has just run: failed (or, with
+ * @t->xfail, an expected failure), skipped or ok.
+ */
 void vfio_test_report(struct test_ctx *t);
 
 /*
+ * Set @t->skip and @t->xfail for the test @name as the environment says
+ * (VFIO_TEST_SKIP, VFIO_TEST_XFAIL: see vfio_test.c). Return: true when
+ * the test is to run.
+ */
+bool vfio_test_env(struct test_ctx *t, const char *name);
+
+/*
  * Run the @n @tests on @bdf over both open paths as one KTAP document and
- * return the exit status. @probe, if not NULL, runs once before the first
+ * return the exit status. The environment picks tests: VFIO_TEST_ONLY
+ * runs only those it names, VFIO_TEST_XFAIL expects some to fail,
+ * VFIO_TEST_SKIP skips some (see vfio_test.c). @probe, if not NULL, runs once before the first
  * test, after the device has been found in sysfs.
  */
 int vfio_test_run(const char *bdf, const struct test *tests, size_t n,

@@ -700,7 +700,7 @@ int sysfs_resource_size(const char *bdf, int index, __u64 *size)
 
 /* KTAP */
 
-static int ktap_num, ktap_pass, ktap_fail, ktap_skipped;
+static int ktap_num, ktap_pass, ktap_fail, ktap_skipped, ktap_xfailed;
 
 void ktap_plan(int n)
 {
@@ -746,6 +746,13 @@ void ktap_skip(const char *name, const char *reason)
 	printf("ok %d %s # SKIP %s\n", ktap_num, name, reason);
 }
 
+void ktap_xfail(const char *name, const char *reason)
+{
+	ktap_num++;
+	ktap_xfailed++;
+	printf("ok %d %s # XFAIL %s\n", ktap_num, name, reason);
+}
+
 int ktap_failed(void)
 {
 	return ktap_fail;
@@ -753,8 +760,8 @@ int ktap_failed(void)
 
 int ktap_finish(void)
 {
-	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
-	       ktap_pass, ktap_fail, ktap_skipped);
+	printf("# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:0\n",
+	       ktap_pass, ktap_fail, ktap_xfailed, ktap_skipped);
 	return ktap_fail ? 1 : 0;
 }
 

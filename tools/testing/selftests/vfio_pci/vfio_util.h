@@ -227,6 +227,8 @@ void ktap_diag(const char *fmt, ...) __printf(1, 2);
 void ktap_result(bool ok, const char *name, const char *fmt, ...)
 	__printf(3, 4);
 void ktap_skip(const char *name, const char *reason);
+/* an expected failure: "ok N name # XFAIL reason", not counted as failed */
+void ktap_xfail(const char *name, const char *reason);
 /* print the totals line; returns the exit status (0 unless one failed) */
 int ktap_finish(void);
 int ktap_failed(void);
