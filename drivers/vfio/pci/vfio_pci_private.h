@@ -476,6 +476,7 @@ long vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
 			      void __user *arg);
 int vfio_pci_reset_on_open(struct vfio_pci_core_device *vdev);
 void vfio_pci_reset_on_close(struct vfio_pci_core_device *vdev);
+void vfio_pci_reset_before_vfs(struct vfio_pci_core_device *vdev);
 
 /* Device information ioctls (vfio_pci_info.c) */
 long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,

@@ -51,6 +51,28 @@
  * then.
  */
 
+/*
+ * DOC: a PF with VFs
+ *
+ * Resetting a PF resets its SR-IOV capability too: VF Enable clears and
+ * every VF disappears, whatever its driver or user was doing with it. The
+ * PCI core enables the VFs again when it restores the PF's state, as new
+ * functions that know nothing of their drivers' state, and only if the
+ * device really cleared VF Enable: QEMU 7.2's nvme drops its VFs but keeps
+ * the bit, so they never come back and every later access to them times
+ * out. A slot or bus reset does the same to a PF on it.
+ *
+ * The resets this library does of its own accord, on open and close, are
+ * therefore skipped while the function is a PF with VFs enabled, or the
+ * set holds one; the device keeps needing a reset, which it gets at the
+ * first open or close after its VFs are gone. A PF that needs one when
+ * its VFs are about to be enabled gets it then (vfio_pci_reset_before_vfs()),
+ * so that its first user does not find an earlier driver's state. A reset
+ * the PF's user asks for (VFIO_DEVICE_RESET, an FLR through config space,
+ * a hot reset) still runs: the VF token makes the VFs' users trust the
+ * PF's user with that.
+ */
+
 /**
  * vfio_pci_devset_assign() - put a device in the set of its reset domain
  * @vdev: a device about to be registered
@@ -269,6 +291,17 @@ static bool set_covers_affected(struct vfio_pci_core_device *vdev)
 	return !walk_affected(vdev->pdev, member_of, vdev->vdev.dev_set);
 }
 
+static int pf_with_vfs(struct pci_dev *pdev, void *data)
+{
+	return pdev->is_physfn && pci_num_vf(pdev) ? -EBUSY : 0;
+}
+
+/* Would a hot reset of @vdev take the VFs of a PF with it? */
+static bool set_has_vfs(struct vfio_pci_core_device *vdev)
+{
+	return walk_affected(vdev->pdev, pf_with_vfs, NULL) == -EBUSY;
+}
+
 /*
  * Reset the slot or bus under the set lock, with every member awake, its
  * BAR mappings zapped and its memory_lock held so that no access reaches
@@ -462,14 +495,32 @@ long vfio_pci_ioctl_reset(struct vfio_pci_core_device *vdev)
 	return ret;
 }
 
+/*
+ * The function reset of open and close, none of a PF with VFs: checked
+ * under the device lock, which enabling and disabling VFs hold.
+ * Return: 0, -EBUSY for a PF with VFs, -EAGAIN when the function is
+ * locked, or the PCI core's error.
+ */
+static int reset_own_function(struct pci_dev *pdev)
+{
+	int ret;
+
+	if (!pci_dev_trylock(pdev))
+		return -EAGAIN;
+	ret = pci_num_vf(pdev) ? -EBUSY : pci_reset_function_locked(pdev);
+	pci_dev_unlock(pdev);
+	return ret;
+}
+
 /**
  * vfio_pci_reset_on_open() - give a user a device no one else left state in
  * @vdev: a device in open_device(), set lock held by the VFIO core
  *
  * Resets the function when it may hold state of an earlier user or driver;
- * a device without a function reset is used as it is, as on upstream. A
- * function whose reset fails (a dead device waits out a long time-out)
- * does not offer it to this user, nor get it at close.
+ * a device without a function reset is used as it is, as on upstream, and
+ * so is a PF with VFs (see "a PF with VFs"). A function whose reset fails
+ * (a dead device waits out a long time-out) does not offer it to this
+ * user, nor get it at close.
  *
  * Return: 0, or -EAGAIN when the function is locked (a reset or probe
  * elsewhere): the open fails rather than hand over a device not reset.
@@ -480,11 +531,13 @@ int vfio_pci_reset_on_open(struct vfio_pci_core_device *vdev)
 
 	lockdep_assert_held(&vdev->vdev.dev_set->lock);
 	if (vdev->needs_reset) {
-		ret = pci_try_reset_function(vdev->pdev);
+		ret = reset_own_function(vdev->pdev);
 		if (ret == -EAGAIN)
 			return ret;
-		/* a reset that fails now would fail the user too, slowly */
-		if (ret && ret != -ENOTTY) {
+		if (ret == -EBUSY) {
+			pci_dbg(vdev->pdev, "vfio: PF with VFs, not reset for this user\n");
+		} else if (ret && ret != -ENOTTY) {
+			/* a reset that fails now would fail the user too, slowly */
 			pci_info(vdev->pdev, "vfio: function reset failed (%d), not offered\n",
 				 ret);
 			vdev->reset_works = false;
@@ -513,7 +566,8 @@ static bool set_reset_pending(struct vfio_device_set *set)
  * Tries the function's own reset, when it is offered. When it has none
  * or it fails, the device is marked as needing a reset, and the slot or
  * bus is reset as soon as no member of the set is open any more: when
- * this is the last open member, now.
+ * this is the last open member, now. Neither touches a PF with VFs (see
+ * "a PF with VFs").
  */
 void vfio_pci_reset_on_close(struct vfio_pci_core_device *vdev)
 {
@@ -521,16 +575,44 @@ void vfio_pci_reset_on_close(struct vfio_pci_core_device *vdev)
 	int ret;
 
 	lockdep_assert_held(&set->lock);
-	ret = vdev->reset_works ? pci_try_reset_function(vdev->pdev) : -ENOTTY;
+	ret = vdev->reset_works ? reset_own_function(vdev->pdev) : -ENOTTY;
 	vdev->needs_reset = ret != 0;
 	vdev->reset_pending = ret != 0;
 	/* the closing device itself still counts as open here */
 	if (vfio_device_set_open_count(set) > 1 || !set_reset_pending(set))
 		return;
-	if (!set_covers_affected(vdev))
+	if (!set_covers_affected(vdev) || set_has_vfs(vdev))
 		return;
 	ret = set_reset_locked(vdev);
 	if (ret)
 		pci_dbg(vdev->pdev, "vfio: set reset on last close failed (%d)\n",
 			ret);
+}
+
+/**
+ * vfio_pci_reset_before_vfs() - the reset a PF needs, before it gets VFs
+ * @vdev: a PF about to enable VFs, awake, its device lock held
+ *
+ * Once its VFs exist the PF is not reset on open or close (see "a PF with
+ * VFs"). A PF nobody has open that may still hold an earlier driver's or
+ * user's state is reset now, while that harms no VF.
+ */
+void vfio_pci_reset_before_vfs(struct vfio_pci_core_device *vdev)
+{
+	struct vfio_device_set *set = vdev->vdev.dev_set;
+	int ret;
+
+	device_lock_assert(&vdev->pdev->dev);
+	mutex_lock(&set->lock);
+	if (vdev->needs_reset && !vdev->vdev.open_count) {
+		ret = pci_reset_function_locked(vdev->pdev);
+		if (!ret) {
+			vdev->needs_reset = false;
+			vdev->reset_pending = false;
+		} else if (ret != -ENOTTY) {
+			pci_dbg(vdev->pdev, "vfio: reset before enabling VFs failed (%d)\n",
+				ret);
+		}
+	}
+	mutex_unlock(&set->lock);
 }

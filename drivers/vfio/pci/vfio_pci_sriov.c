@@ -203,6 +203,8 @@ static int sriov_enable(struct vfio_pci_core_device *vdev, int nr_virtfn)
 	if (ret)
 		goto err_unlist;
 	vfio_pci_sriov_hold_d0(vdev, true);
+	/* the last reset it can have until its VFs are gone */
+	vfio_pci_reset_before_vfs(vdev);
 	/*
 	 * Not under memory_lock: the VFs probe meanwhile, and their
 	 * registration takes a device set lock, which comes first.

@@ -3,7 +3,8 @@
  * vfio_pci_sriov_demo PF VF: the VF token, shown. The PF is bound to
  * vfio-pci and VF is one of the VFs created on it. As the PF's user, set
  * a VF token; as a VF user, try to open the VF without it, with a wrong
- * one, then with the right one, and read its IDs.
+ * one, then with the right one, and read its IDs and its status register,
+ * which the VF itself answers.
  *
  * Exits 0 when the token was required and sufficient, 1 otherwise.
  */
@@ -71,7 +72,7 @@ static int demo(const char *pf_bdf, const char *vf_bdf)
 	struct vfio_dev pf, vfg, *g = &vfg;
 	int pf_group, vf_group, pf_fd, vf_fd = -1, bad = 0;
 	char name[128];
-	__u16 vendor, device;
+	__u16 vendor, device, status;
 	int ret;
 
 	if (sysfs_group_id(pf_bdf, &pf_group) ||
@@ -110,12 +111,18 @@ static int demo(const char *pf_bdf, const char *vf_bdf)
 	bad += !try_open(g, name, 0, &vf_fd);
 	if (vf_fd >= 0) {
 		if (cfg_read16(vf_fd, PCI_VENDOR_ID, &vendor) ||
-		    cfg_read16(vf_fd, PCI_DEVICE_ID, &device)) {
+		    cfg_read16(vf_fd, PCI_DEVICE_ID, &device) ||
+		    cfg_read16(vf_fd, PCI_STATUS, &status)) {
 			printf("FAIL: VF config read\n");
 			bad++;
 		} else {
-			printf("  VF config space: vendor %04x device %04x\n",
-			       vendor, device);
+			printf("  VF config space: vendor %04x device %04x status %04x\n",
+			       vendor, device, status);
+			/* the IDs are emulated, the status is the VF's own */
+			if ((status | PCI_STATUS_CAP_LIST) == 0xffff) {
+				printf("FAIL: the VF does not answer: its status reads all ones\n");
+				bad++;
+			}
 		}
 		close(vf_fd);
 	}

@@ -17,11 +17,13 @@
  * build on each other in order; the end restores sriov_numvfs to 0 and
  * the enable_sriov parameter to what it was, whatever failed.
  *
- * The PF is opened before its VFs exist and stays open until they are
- * gone: a first open and a last close reset the PF, and a PF reset
- * disables its VFs (QEMU's nvme VFs do not come back from it). Asking the
- * group for the PF again while it is open goes through the same token
- * check without a reset.
+ * Most tests open the PF before its VFs exist and keep it open until they
+ * are gone. vfs_before_pf_open then does what vfio_pci_sriov_demo (make
+ * run) does: VFs created on a freshly bound PF and left to sleep, the PF
+ * opened by a user who sets the token, a VF opened by another; the VF must
+ * answer from its hardware, before and after the PF's user closes the PF.
+ * A reset of the PF would take the VFs with it: a PF's FLR clears VF
+ * Enable, and QEMU 7.2's nvme VFs do not come back from it.
  *
  * The expectations are upstream Linux 6.12's vfio-pci (the reference):
  * each errno pinned down here is what it returns.
@@ -278,6 +280,17 @@ static int vf_token_feature(int fd, __u32 flags, const __u8 *uuid,
 }
 
 /* sriov_numvfs of the PF, or -1 when it cannot be read */
+/* Find VF @i of the PF in sysfs, its address in vf_bdf[@i]; true on failure. */
+static bool find_vf(struct test_ctx *t, int i)
+{
+	char link[16];
+
+	snprintf(link, sizeof(link), "virtfn%d", i);
+	return check_ok(t, sysfs_link_name(pf_bdf, link, vf_bdf[i],
+					   sizeof(vf_bdf[i])),
+			"link %s of %s", link, pf_bdf);
+}
+
 static long numvfs(void)
 {
 	unsigned long n;
@@ -320,7 +333,7 @@ static void test_sriov_needs_param(struct test_ctx *t)
 
 static void test_numvfs(struct test_ctx *t)
 {
-	char link[16], buf[64], drv[64];
+	char buf[64], drv[64];
 	ssize_t n;
 	int i;
 
@@ -335,10 +348,7 @@ static void test_numvfs(struct test_ctx *t)
 	check(t, numvfs() == NR_VFS, "sriov_numvfs reads %ld, expected %d",
 	      numvfs(), NR_VFS);
 	for (i = 0; i < NR_VFS; i++) {
-		snprintf(link, sizeof(link), "virtfn%d", i);
-		if (check_ok(t, sysfs_link_name(pf_bdf, link, vf_bdf[i],
-						sizeof(vf_bdf[i])),
-			     "link %s of %s", link, pf_bdf))
+		if (find_vf(t, i))
 			return;
 		ktap_diag("%s: VF %d is %s", t->name, i, vf_bdf[i]);
 		/* the PF's driver set the VF's override when it appeared */
@@ -560,6 +570,224 @@ out:
 	close(efd);
 }
 
+/* ---- VFs that exist and sleep before the PF's user comes ---- */
+
+#define NVME_REG_CAP		0x00
+#define NVME_REG_VS		0x08
+#define NVME_REG_CSTS		0x1c
+#define NVME_CSTS_CFS		0x2
+/* how long the VFs may take to sleep, and a close without a dead VF */
+#define SUSPEND_MS		10000
+#define CLOSE_MS		10000
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 +
+	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* The first line of attribute @file of @bdf into @buf; "" on error. */
+static const char *sysfs_line(const char *bdf, const char *file, char *buf,
+			      size_t len)
+{
+	ssize_t n = sysfs_read(bdf, file, buf, len - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/* Wait up to @ms for @bdf's runtime PM to report it suspended. */
+static bool wait_suspended(const char *bdf, int ms)
+{
+	struct timespec ts = { .tv_nsec = 50 * 1000 * 1000 };
+	char buf[32];
+	int waited;
+
+	for (waited = 0; waited < ms; waited += 50) {
+		if (!strcmp(sysfs_line(bdf, "power/runtime_status", buf,
+				       sizeof(buf)), "suspended"))
+			return true;
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+/*
+ * The PF's SR-IOV capability, read from its hardware through sysfs, must
+ * still have VF Enable and the VFs the tests made: a PF reset clears both
+ * (QEMU 7.2 clears NumVFs only, and drops the VFs).
+ */
+static void check_pf_sriov(struct test_ctx *t)
+{
+	__u8 cfg[4096];
+	unsigned int pos = 0x100, hops = 0;
+	__u32 hdr;
+	__u16 ctrl, nr;
+
+	if (check(t, sysfs_read(pf_bdf, "config", cfg, sizeof(cfg), 0) ==
+		  sizeof(cfg), "read %s's config space", pf_bdf))
+		return;
+	for (;;) {
+		hdr = get_le(cfg + pos, 4);
+		if (PCI_EXT_CAP_ID(hdr) == PCI_EXT_CAP_ID_SRIOV)
+			break;
+		pos = PCI_EXT_CAP_NEXT(hdr);
+		if (check(t, pos >= 0x100 && ++hops < 64,
+			  "%s has no SR-IOV capability", pf_bdf))
+			return;
+	}
+	ctrl = get_le(cfg + pos + PCI_SRIOV_CTRL, 2);
+	nr = get_le(cfg + pos + PCI_SRIOV_NUM_VF, 2);
+	ktap_diag("%s: PF SR-IOV control 0x%04x, NumVFs %u", t->name, ctrl,
+		  nr);
+	check(t, (ctrl & PCI_SRIOV_CTRL_VFE) && nr == NR_VFS,
+	      "%s's SR-IOV control 0x%04x NumVFs %u: its VFs are gone",
+	      pf_bdf, ctrl, nr);
+}
+
+/*
+ * The VF behind @fd answers from its hardware: the PCI core knows it in
+ * D0, its status register (not emulated) is not all ones, and BAR0 holds
+ * the registers of an nvme controller: CAP and VS, or, for a secondary
+ * controller the PF has not brought online (QEMU reads 0 there), CSTS
+ * with Controller Fatal Status. A function that is gone reads all ones.
+ * Returns true when it did.
+ */
+static bool vf_answers(struct test_ctx *t, int fd, const char *bdf)
+{
+	static const __u32 off[] = {
+		NVME_REG_CAP, NVME_REG_CAP + 4, NVME_REG_VS, NVME_REG_CSTS,
+	};
+	struct vfio_dev d = { .device_fd = fd };
+	__u32 status = 0, cmd = 0, reg[ARRAY_SIZE(off)];
+	__u32 cap_lo, cap_hi, vs, csts;
+	int fails = t->fails;
+	char buf[32];
+	size_t i;
+
+	check(t, !strcmp(sysfs_line(bdf, "power_state", buf, sizeof(buf)),
+			 "D0"), "%s is in %s while open, not D0", bdf, buf);
+	if (!check_ok(t, vfio_cfg_read(&d, PCI_STATUS, 2, &status),
+		      "config read of %s's status", bdf))
+		check(t, (status | PCI_STATUS_CAP_LIST) != 0xffff,
+		      "%s's status register reads 0x%04x", bdf, status);
+	/* a VF's memory decode is its PF's; the command bit is the image's */
+	if (check_ok(t, vfio_cfg_read(&d, PCI_COMMAND, 2, &cmd),
+		     "config read of %s's command", bdf) ||
+	    check_ok(t, vfio_cfg_write(&d, PCI_COMMAND, 2,
+				       cmd | PCI_COMMAND_MEMORY),
+		     "config write of %s's command", bdf))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(off); i++)
+		if (check_ok(t, vfio_bar_read32(&d, 0, off[i], &reg[i]),
+			     "BAR0 read at 0x%02x of %s", off[i], bdf))
+			return false;
+	cap_lo = reg[0];
+	cap_hi = reg[1];
+	vs = reg[2];
+	csts = reg[3];
+	ktap_diag("%s: %s status 0x%04x, BAR0 CAP 0x%08x%08x VS 0x%08x CSTS 0x%08x",
+		  t->name, bdf, status, cap_hi, cap_lo, vs, csts);
+	if (cap_lo || vs)
+		check(t, (vs >> 16) == 1 && (cap_lo & 0xffff) &&
+		      cap_lo != 0xffffffff,
+		      "%s's BAR0: CAP 0x%08x%08x VS 0x%08x is no nvme controller",
+		      bdf, cap_hi, cap_lo, vs);
+	else
+		check(t, csts == NVME_CSTS_CFS,
+		      "%s's BAR0: CAP and VS read 0, CSTS 0x%08x: neither online nor an offline secondary controller",
+		      bdf, csts);
+	return t->fails == fails;
+}
+
+/*
+ * Open VF @bdf with the token @uuid, check that it answers, and close it:
+ * the close resets the VF, which takes a dead one a minute. Returns true
+ * when the VF answered.
+ */
+static bool vf_open_answer_close(struct test_ctx *t, const char *bdf,
+				 const char *uuid)
+{
+	struct timespec t0;
+	bool ok = false;
+	char opt[64];
+	int fd;
+	long ms;
+
+	fd = expect_open(t, bdf, token_opt(opt, sizeof(opt), uuid),
+			 NVME_VENDOR);
+	if (fd < 0)
+		return false;
+	ok = vf_answers(t, fd, bdf);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd_close(&fd);
+	ms = ms_since(&t0);
+	check(t, ms < CLOSE_MS, "closing %s took %ld ms", bdf, ms);
+	return ok;
+}
+
+static void close_all(void)
+{
+	int i;
+
+	fd_close(&vf_fd);
+	fd_close(&pf_fd);
+	for (i = 0; i < nr_groups; i++)
+		vfio_dev_close(&groups[i]);
+	nr_groups = 0;
+}
+
+static void test_vfs_before_pf_open(struct test_ctx *t)
+{
+	const __u32 set = VFIO_DEVICE_FEATURE_SET;
+	char opt[64];
+	int i;
+
+	if (!disable_wait(REMOVE_MS) || numvfs() != 0) {
+		t->skip = "the VFs of the earlier tests are still there";
+		return;
+	}
+	/* a PF just bound, as make run has it: nobody opened it yet */
+	close_all();
+	if (check_ok(t, sysfs_bind(pf_bdf, "vfio-pci"), "rebind %s", pf_bdf) ||
+	    check_ok(t, sysfs_write(pf_bdf, "sriov_numvfs", "2"),
+		     "sriov_numvfs = 2"))
+		return;
+	for (i = 0; i < NR_VFS; i++) {
+		if (find_vf(t, i))
+			return;
+		/* bound and nobody's: the VF sleeps */
+		check(t, wait_suspended(vf_bdf[i], SUSPEND_MS),
+		      "%s not runtime suspended %d s after it was created",
+		      vf_bdf[i], SUSPEND_MS / 1000);
+	}
+	/* the PF's user: no VF open, no token needed; it sets one */
+	pf_fd = expect_open(t, pf_bdf, NULL, NVME_VENDOR);
+	if (pf_fd < 0)
+		return;
+	check_ok(t, vf_token_feature(pf_fd, set, token_a, UUID_LEN),
+		 "FEATURE SET PCI_VF_TOKEN %s", uuid_a);
+	check_pf_sriov(t);
+	/* a VF user: refused without the token and with a wrong one */
+	expect_open_fails(t, vf_bdf[0], NULL, EACCES);
+	expect_open_fails(t, vf_bdf[0],
+			  token_opt(opt, sizeof(opt), uuid_wrong), EACCES);
+	if (!vf_open_answer_close(t, vf_bdf[0], uuid_a))
+		return;
+	/* the PF's user goes; the VFs stay, with the token */
+	fd_close(&pf_fd);
+	check_pf_sriov(t);
+	/* a PF closed without a reset is opened again, as long as VFs exist */
+	pf_fd = expect_open(t, pf_bdf, NULL, NVME_VENDOR);
+	fd_close(&pf_fd);
+	check_pf_sriov(t);
+	vf_open_answer_close(t, vf_bdf[1], uuid_a);
+}
+
 /*
  * Does this kernel's cdev bind carry a token? The suite says so in
  * VFIO_CDEV_TOKEN, "required" or "absent": a test that guessed from the
@@ -668,6 +896,7 @@ static const struct test tests[] = {
 	{ "pf_open_sets_token", test_pf_open_sets_token },
 	{ "cdev_token", test_cdev_token },
 	{ "remove_waits_for_vf", test_remove_waits_for_vf },
+	{ "vfs_before_pf_open", test_vfs_before_pf_open },
 	{ "token_on_plain_device", test_token_on_plain_device },
 };
 
@@ -678,13 +907,9 @@ static const struct test tests[] = {
 static bool restore_pf(char param)
 {
 	bool ok = true;
-	int i, ret;
+	int ret;
 
-	fd_close(&vf_fd);
-	fd_close(&pf_fd);
-	for (i = 0; i < nr_groups; i++)
-		vfio_dev_close(&groups[i]);
-	nr_groups = 0;
+	close_all();
 	if (!disable_wait(REMOVE_MS)) {
 		ktap_diag("cleanup: sriov_numvfs = 0 of the test still waits");
 		return false;
@@ -763,7 +988,8 @@ int main(int argc, char **argv)
 		memset(&t, 0, sizeof(t));
 		t.bdf = pf_bdf;
 		snprintf(t.name, sizeof(t.name), "%s", tests[i].name);
-		tests[i].fn(&t);
+		if (vfio_test_env(&t, tests[i].name))
+			tests[i].fn(&t);
 		vfio_test_report(&t);
 	}
 
