@@ -62,12 +62,13 @@ rig_configure() {
 # rig_ktap_parse FILE: the base tree's kunit.py parse over a KTAP file
 # (an absolute path: kunit.py works from the kernel tree). kunit.py exits
 # 0 on malformed KTAP, only counting "errors": any error, crash or
-# failure in its report fails here.
+# failure in its report, or a [FAILED] or [CRASHED] test at any depth,
+# fails here.
 rig_ktap_parse() {
 	local out rc
 	out=$(python3 "$RIG_TREE/tools/testing/kunit/kunit.py" parse "$1" 2>&1)
 	rc=$?
 	echo "$out"
 	[ $rc -eq 0 ] &&
-		! echo "$out" | grep -qE '\[ERROR\]|(errors|crashed|failed): [1-9]'
+		! echo "$out" | grep -qE '\[(ERROR|FAILED|CRASHED)\]|(errors|crashed|failed): [1-9]'
 }

@@ -22,8 +22,10 @@ set -euo pipefail
 flavor=${1:?usage: events.sh vm|debug|upstream}
 dir=$RIG_BUILD/vm/events-$flavor
 wait_s=120
-limit=600
-[ "$flavor" = debug ] && limit=1500
+# the guest's total cap, about ten times a normal run (vm.sh stops it
+# sooner when it makes no progress)
+limit=1800
+[ "$flavor" = debug ] && limit=3600
 
 rm -rf "$dir"
 "$RIG_TOP/scripts/rig/vm.sh" -f "$flavor" -d std -t "$limit" -o "$dir" -- '

@@ -54,7 +54,8 @@ rig_group() {
 
 # KTAP for a shell test function: ktap_plan N starts a document of N
 # results; ktap_res STATUS NAME REASON adds one, STATUS being a command's
-# $?; $ktap_bad is 1 once a result failed.
+# $?; $ktap_bad is 1 once a result failed. A reason holding a command's
+# output is folded onto the result's line.
 ktap_plan() {
 	ktap_i=0
 	ktap_bad=0
@@ -67,7 +68,7 @@ ktap_res() {
 	if [ "$1" -eq 0 ]; then
 		echo "ok $ktap_i $2"
 	else
-		echo "not ok $ktap_i $2 # $3"
+		echo "not ok $ktap_i $2 # $(printf '%s' "$3" | tr '\n' ' ')"
 		ktap_bad=1
 	fi
 }

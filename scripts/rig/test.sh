@@ -3,6 +3,7 @@
 # make test: every check of the series, as one KTAP document on stdout,
 # ending with "N passed, N failed, N skipped". Logs go to build/test/.
 #
+#   rig self-tests  selftest.sh: the verdict's parts broken on purpose
 #   static checks   checkpatch --strict, kernel-doc, W=1 + sparse
 #   mlx5_core       patches/0002 compiled with W=1 + sparse
 #   builds          vm, debug, upstream
@@ -10,9 +11,13 @@
 #                   splat scan, the suite's KTAP through kunit.py parse
 #   kunit.py parse  over the KTAP the KUnit suite printed in the guest
 #
+# ktap-count.py counts every result of the document at any depth and
+# checks each plan; a time table of the steps comes before the total.
+#
 # FLAVORS="vm upstream" make test narrows the run.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/checks.sh"
 
 flavors=${FLAVORS:-$RIG_FLAVORS}
 logs=$RIG_BUILD/test
@@ -26,11 +31,21 @@ result() { # result STATUS NAME [DIRECTIVE]
 	n=$((n + 1))
 	emit "$1 $n $2${3:+ # $3}"
 }
+# timed NAME CMD...: run CMD, adding its wall-clock time to the table
+timed() {
+	local name=$1 t0 rc
+	shift
+	t0=$(date +%s)
+	"$@"
+	rc=$?
+	printf '%s %d\n' "$name" $(($(date +%s) - t0)) >> "$logs/times"
+	return $rc
+}
 # step NAME CMD...: run CMD with its output in build/test/NAME.log
 step() {
 	local name=$1
 	shift
-	if "$@" > "$logs/$name.log" 2>&1; then
+	if timed "$name" "$@" > "$logs/$name.log" 2>&1; then
 		result ok "$name"
 	else
 		sed 's/^/# /' "$logs/$name.log" | tail -n 30 | tee -a "$ktap"
@@ -38,83 +53,11 @@ step() {
 	fi
 }
 
-our_files() {
-	(cd "$RIG_TOP" && git ls-files 'drivers/vfio/pci/*.[ch]' \
-		'include/linux/mlx5/*.h' 'tools/testing/selftests/vfio_pci/*.[ch]')
-}
-
-check_checkpatch() {
-	local out p
-	out=$(cd "$RIG_TOP" && our_files | xargs perl "$RIG_TREE/scripts/checkpatch.pl" \
-		--no-tree --strict --terse --show-types -f 2>&1 |
-		grep -E 'ERROR|WARNING|CHECK')
-	# the patches to files outside our folders, as patches
-	for p in "$RIG_TOP"/patches/*.patch; do
-		[ -e "$p" ] || continue
-		out+=$(perl "$RIG_TREE/scripts/checkpatch.pl" --no-tree --strict \
-			--terse --show-types "$p" 2>&1 | grep -E 'ERROR|WARNING|CHECK')
-	done
-	[ -z "$out" ] || { echo "$out"; return 1; }
-}
-
-# kernel-doc must be clean, and every exported symbol documented.
-check_kerneldoc() {
-	local f sym bad=0 out
-	cd "$RIG_TOP" || return 1
-	out=$(our_files | grep -v '^tools/' |
-		xargs perl "$RIG_TREE/scripts/kernel-doc" -none -Wall 2>&1)
-	[ -z "$out" ] || { echo "$out"; bad=1; }
-	for f in drivers/vfio/pci/*.c; do
-		for sym in $(sed -n 's/^EXPORT_SYMBOL[A-Z_]*(\([a-z0-9_]*\).*/\1/p' "$f"); do
-			grep -qE "^ \* $sym\(\) - " "$f" ||
-				{ echo "$f: $sym is exported without kernel-doc"; bad=1; }
-		done
-	done
-	return $bad
-}
-
-# W=1 and sparse over our folder, in the vm build; any diagnostic fails.
-check_sparse() {
-	local out
-	out=$(make -C "$RIG_TREE" O="$(rig_out vm)" W=1 C=2 drivers/vfio/pci/ 2>&1)
-	echo "$out"
-	! echo "$out" | grep -E 'warning:|error:'
-}
-
-# mlx5_core's side of include/linux/mlx5/vfio_pci.h (patches/0002) can
-# only be compiled here: the whole mlx5_core folder with W=1, so that a
-# header change is built by every file including it, and sparse on the
-# folder's files the patches touch (sriov.c, which includes both touched
-# headers: sparse over the whole folder would cost 40 s more), in
-# build/out/mlx5 (tinyconfig + vm.config + mlx5.config). A build error
-# fails, and so does a diagnostic in a file the patches touch or in
-# vfio_pci.h; the base files' own diagnostics are printed, not counted.
-check_mlx5_core() {
-	local src=$RIG_TREE out dir=drivers/net/ethernet/mellanox/mlx5/core
-	local frags="$RIG_TOP/configs/vm.config $RIG_TOP/configs/mlx5.config"
-	local log rc diags ours touched objs
-	out=$(rig_out mlx5)
-	rig_configure "$src" "$out" $frags || return 1
-	make -s -C "$src" O="$out" -j"$RIG_JOBS" W=1 modules_prepare || return 1
-	touched=$({ sed -n 's#^+++ b/\([^	]*\).*#\1#p' "$RIG_TOP"/patches/*.patch
-		echo include/linux/mlx5/vfio_pci.h; } | sort -u)
-	objs=$(echo "$touched" | sed -n "s#^\($dir/.*\)\.c\$#\1.o#p")
-	# all objects again: a re-run must find what the last run found;
-	# -k: every diagnostic of the folder, even after an error
-	find "$out/$dir" -name '*.o' -delete 2>/dev/null
-	log=$(make -s -k -C "$src" O="$out" -j"$RIG_JOBS" W=1 "$dir/" 2>&1)
-	rc=$?
-	log+=$'\n'$(make -s -k -C "$src" O="$out" -j"$RIG_JOBS" W=1 C=2 \
-		${objs:-$dir/} 2>&1) || rc=1
-	echo "$log"
-	diags=$(echo "$log" | grep -E '(warning|error):' | sed "s#^$src/##" | sort -u)
-	ours=$(awk -F: 'NR == FNR { t[$0]; next } $1 in t' \
-		<(echo "$touched") <(echo "$diags"))
-	echo "$(find "$out/$dir" -name '*.o' | wc -l) objects;" \
-		"$(echo "$diags" | grep -c .) distinct diagnostics," \
-		"$(echo "$ours" | grep -c .) in files the patches touch"
-	[ -z "$ours" ] || echo "$ours"
-	[ $rc -eq 0 ] && [ -z "$ours" ]
+# time_table: each step's and guest's time, and the whole run's
+time_table() {
+	emit "# time table (s):"
+	awk '{ printf "#   %-28s %6d\n", $1, $2 }' "$logs/times" | tee -a "$ktap"
+	emit "#   $(printf '%-28s %6d' total $(($(date +%s) - t_start)))"
 }
 
 kunit_parse() { # kunit_parse FLAVOR
@@ -126,8 +69,8 @@ kunit_parse() { # kunit_parse FLAVOR
 # guest_run FLAVOR: boottest.sh (the in-guest suite) of one flavor, its
 # KTAP and its stderr in build/test, its exit status in guest-FLAVOR.rc
 guest_run() {
-	"$RIG_TOP/scripts/rig/boottest.sh" "$1" > "$logs/guest-$1.log" \
-		2> "$logs/boottest-$1.log"
+	timed "guest_$1" "$RIG_TOP/scripts/rig/boottest.sh" "$1" \
+		> "$logs/guest-$1.log" 2> "$logs/boottest-$1.log"
 	echo $? > "$logs/guest-$1.rc"
 }
 
@@ -143,11 +86,13 @@ guest_report() {
 		result "not ok" "guest_$f"
 	fi
 	# The parent line above summarizes; this leaf counts the run itself:
-	# a time-out (124), a kernel report (125) or a guest that died.
+	# a hang (124), a kernel report (125), a suite that reported a
+	# failure or a guest that died.
 	case $rc in
 	0) result ok "guest_${f}_clean" ;;
-	124) result "not ok" "guest_${f}_clean" "timed out" ;;
+	124) result "not ok" "guest_${f}_clean" "stopped: no progress, or over its total time" ;;
 	125) result "not ok" "guest_${f}_clean" "kernel log has reports" ;;
+	1) result "not ok" "guest_${f}_clean" "the suite failed or did not finish" ;;
 	*) result "not ok" "guest_${f}_clean" "exit status $rc" ;;
 	esac
 	# the whole suite's KTAP through the base tree's parser, as a
@@ -158,9 +103,18 @@ guest_report() {
 	fi
 }
 
+t_start=$(date +%s)
+: > "$logs/times"
 emit "KTAP version 1"
 emit "# base tree: $RIG_PRISTINE"
 step setup "$RIG_TOP/scripts/rig/setup.sh"
+# the rig's own checks, each breaking a part on purpose: a verdict that
+# could hide a failure fails here, in seconds
+emit "# the rig's self-tests"
+"$RIG_TOP/scripts/rig/selftest.sh" > "$logs/selftest.log" 2>&1
+st=$?
+sed 's/^/    /' "$logs/selftest.log" | tee -a "$ktap"
+if [ $st -eq 0 ]; then result ok rig_selftest; else result "not ok" rig_selftest; fi
 for f in $flavors; do
 	step "build_$f" "$RIG_TOP/scripts/rig/build.sh" "$f"
 done
@@ -194,4 +148,5 @@ for f in $flavors; do
 	guest_report "$f"
 done
 emit "1..$n"
+time_table
 python3 "$RIG_TOP/scripts/rig/ktap-count.py" "$ktap"

@@ -4,13 +4,29 @@
 # scripts/rig/guest-lib.sh, against whichever vfio-pci the booted flavor
 # has. Prints one KTAP document; each program's own KTAP is a subtest.
 # Tests of what only our series has are skipped on the upstream flavor.
-# Exits 0 once the suite has run: failures are in the KTAP, not the status.
+# Exits 1 when any result failed, 0 otherwise.
+#
+# With GUEST_SUITE_LIB=1 it only defines its functions (the rig's
+# self-tests run them on the host).
 
 n=0
+suite_bad=0
 result() { # result STATUS NAME [DIRECTIVE]
 	n=$((n + 1))
+	[ "$1" = ok ] || suite_bad=1
 	echo "$1 $n $2${3:+ # $3}"
 }
+
+# Each program is stopped when it writes nothing for RIG_TEST_IDLE
+# seconds, or has run RIG_TEST_CAP seconds: a hang, not slowness. Its
+# output goes where the host sees it grow (the guest's own watchdog, in
+# vm.sh, watches the same folder, with a longer limit).
+RIG_TEST_IDLE=${RIG_TEST_IDLE:-600}
+RIG_TEST_CAP=${RIG_TEST_CAP:-3000}
+RIG_TEST_POLL=${RIG_TEST_POLL:-10}
+# more files whose growth is the running test's progress, when it runs
+# something that writes elsewhere (the nested QEMU)
+RIG_TEST_WATCH=
 
 # run_reported NAME PREFIX CMD...: run CMD, print its output with each
 # line under PREFIX, report its exit status as the result NAME
@@ -20,10 +36,26 @@ run_reported() {
 	shift 2
 	# in the kernel log too, which dates them
 	echo "[suite] $name" > /dev/kmsg
-	"$@" > "$TMPDIR/$name.out" 2>&1
+	mkdir -p "$RIG_OUT/progress"
+	out=$RIG_OUT/progress/$name.out
+	rm -f "$out.watchdog"
+	"$@" > "$out" 2>&1 &
+	pid=$!
+	"$RIG_TOP/scripts/rig/watchdog.sh" -i "$RIG_TEST_IDLE" -c "$RIG_TEST_CAP" \
+		-s "$RIG_TEST_POLL" -r "$out.watchdog" -p $pid "$out" $RIG_TEST_WATCH \
+		2> /dev/null &
+	wd=$!
+	wait $pid
 	rc=$?
-	sed "s/^/$prefix/" "$TMPDIR/$name.out"
-	if [ $rc -eq 0 ]; then result ok "$name"; else result "not ok" "$name"; fi
+	kill $wd 2> /dev/null
+	sed "s/^/$prefix/" "$out"
+	if grep -q '^stopped' "$out.watchdog" 2> /dev/null; then
+		result "not ok" "$name" "$(cat "$out.watchdog")"
+	elif [ $rc -eq 0 ]; then
+		result ok "$name"
+	else
+		result "not ok" "$name" "exit status $rc"
+	fi
 }
 
 # subtest NAME CMD...: CMD prints KTAP, nested as a subtest
@@ -90,16 +122,18 @@ on_vfio() {
 # nointxmask=1: INTx masked at the interrupt controller on an exclusive
 # line instead of through the function's INTx-disable bit. The module is
 # reloaded with it for one run and then without it; devices whose
-# driver_override names vfio-pci bind again as it loads. Upstream's
-# driver loses the line in the stress test here (its mask state and the
-# line's disable depth part ways), so upstream runs the INTx tests only.
-NOINTXMASK_UPSTREAM_TESTS=intx_trigger,intx_retrigger,intx_mask,\
-intx_unmask_eventfd,intx_disable_bit,intx_loopback
+# driver_override names vfio-pci bind again as it loads. Every test runs
+# on both drivers; on upstream those its driver fails here are expected
+# failures (XFAIL, vfio_test.c): it loses the line in the stress test
+# (its mask flag and the line's disable depth part ways when a mask races
+# with the enable), which ours keeps in step.
+NOINTXMASK_UPSTREAM_XFAIL="stress:the base tree's driver loses the INTx line \
+with nointxmask (its mask flag and the line's disable depth part ways)"
 irq_nointxmask() {
-	local rc only=
-	ours || only=$NOINTXMASK_UPSTREAM_TESTS
+	local rc xfail=
+	ours || xfail=$NOINTXMASK_UPSTREAM_XFAIL
 	rmmod vfio_pci && rig_modprobe vfio_pci nointxmask=1 || return 1
-	VFIO_TEST_ONLY=$only on_vfio vfio_pci_irq_test "$1"
+	VFIO_TEST_XFAIL=$xfail on_vfio vfio_pci_irq_test "$1"
 	rc=$?
 	rmmod vfio_pci && rig_modprobe vfio_pci || return 1
 	return $rc
@@ -131,59 +165,25 @@ power_no_idle_d3() {
 # SR-IOV on the nvme PF bound to vfio-pci: VFs, the VF token, removal of
 # an open VF; edu stands for a device that is neither PF nor VF. Only our
 # tree's cdev bind carries the token (patches/): the base tree's has none.
+# The base tree's driver resets a PF on every open and close, VFs or not;
+# QEMU's nvme drops its VFs on that reset, which then read all ones: the
+# kernel log's "device inaccessible" and 65 s FLR time-outs would fail
+# the whole run, so that test is not run there.
+SRIOV_UPSTREAM_SKIP="vfs_before_pf_open:the base tree's driver resets the PF \
+under its VFs on open and close (QEMU's nvme VFs then read all ones)"
 sriov_nvme() {
-	local pf cdev_token=absent
+	local pf cdev_token=absent skip=
 	pf=$(rig_find $NVME) || return 1
 	bound_to "$pf" vfio-pci || rig_bind "$pf" vfio-pci || return 1
 	ours && cdev_token=required
-	VFIO_CDEV_TOKEN=$cdev_token "$RIG_BIN/vfio_pci_sriov_test" "$pf" "$1"
+	ours || skip=$SRIOV_UPSTREAM_SKIP
+	VFIO_TEST_SKIP=$skip VFIO_CDEV_TOKEN=$cdev_token \
+		"$RIG_BIN/vfio_pci_sriov_test" "$pf" "$1"
 }
 
-# The module's parameters, as an admin sees and uses them. Prints KTAP.
-PARAMS="ids:0 nointxmask:644 disable_vga:444 disable_idle_d3:644
-enable_sriov:644 disable_denylist:444"
-params_test() {
-	local p name mode got edu vga
-	ktap_plan $(($(echo $PARAMS | wc -w) + 3))
-	for p in $PARAMS; do
-		name=${p%%:*} mode=${p#*:}
-		# described (modinfo), with the sysfs permissions admins know
-		got=$(stat -c %a "/sys/module/vfio_pci/parameters/$name" 2>/dev/null || echo 0)
-		if modinfo -b "$RIG_MODS" -F parm vfio_pci | grep -q "^$name:.\{20,\}"; then
-			[ "$got" = "$mode" ]
-			ktap_res $? "param_$name" "sysfs mode $got, expected $mode"
-		else
-			ktap_res 1 "param_$name" "no description in modinfo"
-		fi
-	done
-	# new_id binds an unbound device of that ID; remove_id undoes it.
-	# A fresh load first: the ids= test left edu's ID in the driver.
-	edu=$(rig_find 1234:11e8)
-	rmmod vfio_pci && rig_modprobe vfio_pci
-	rig_unbind "$edu"
-	echo "1234 11e8" > /sys/bus/pci/drivers/vfio-pci/new_id
-	bound_to "$edu" vfio-pci
-	ktap_res $? new_id "edu not bound after new_id"
-	echo "1234 11e8" > /sys/bus/pci/drivers/vfio-pci/remove_id
-	rig_bind "$edu" vfio-pci >/dev/null
-	# disable_vga=1 takes the VGA region away from VGA devices
-	vga=$(rig_find 1234:1111)
-	rig_bind "$vga" vfio-pci >/dev/null
-	got=$("$RIG_BIN/vfio_pci_demo" "$vga" | grep -m1 "region 8 VGA")
-	rmmod vfio_pci && rig_modprobe vfio_pci disable_vga=1
-	case $got in
-	*"not present"*) ktap_res 1 disable_vga "no VGA region to begin with: $got" ;;
-	*) "$RIG_BIN/vfio_pci_demo" "$vga" | grep -m1 "region 8 VGA" | grep -q "not present"
-	   ktap_res $? disable_vga "the VGA region is still offered" ;;
-	esac
-	# disable_denylist=1 is announced at load
-	rmmod vfio_pci && rig_modprobe vfio_pci disable_denylist=1
-	dmesg | tail -n 20 | grep -q "denylist disabled"
-	ktap_res $? disable_denylist "nothing in the kernel log"
-	rmmod vfio_pci && rig_modprobe vfio_pci
-	bound_to "$edu" vfio-pci || rig_bind "$edu" vfio-pci
-	return $ktap_bad
-}
+# The module's parameters and match table, as an admin sees and uses
+# them: params_test prints KTAP.
+. "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-params.sh"
 
 # The nvme PF gives a VF once the nvme driver drives it: nvme_vf_create
 # makes one and binds it to vfio-pci, printing its address; nvme_vf_remove
@@ -235,6 +235,8 @@ MLX5_FLOWS="mlx5_bad_order mlx5_admin_flow mlx5_aux_rebind"
 MLX5_UAPI="config mmap irq reset"
 MLX5_TEARDOWNS="mlx5_parent_unload mlx5_vendor_unload"
 MLX5_RESULTS=$(($(echo $MLX5_FLOWS $MLX5_UAPI $MLX5_TEARDOWNS | wc -w) + 1))
+
+[ "${GUEST_SUITE_LIB:-0}" = 1 ] && return 0
 
 echo "KTAP version 1"
 echo "1..$((15 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
@@ -319,7 +321,9 @@ if [ "$RIG_FLAVOR" = debug ]; then
 	# driver paths QEMU takes)
 	result ok qemu_nested "SKIP too slow on the debug kernel"
 else
+	RIG_TEST_WATCH="$RIG_OUT/nested-console.log $RIG_OUT/nested.ktap"
 	subtest qemu_nested client_qemu
+	RIG_TEST_WATCH=
 fi
 
 if ours; then
@@ -341,4 +345,4 @@ else
 		result ok "$f" "SKIP mlx5_vfio_pci is ours alone"
 	done
 fi
-exit 0
+exit $suite_bad

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-2.0
+# The static checks of make test, one function each, returning non-zero
+# on any finding and on any tool that is missing or fails to run. Sourced
+# by test.sh, and by selftest.sh, which breaks each on purpose.
+# Needs common.sh.
+
+RIG_CHECKPATCH=${RIG_CHECKPATCH:-$RIG_TREE/scripts/checkpatch.pl}
+RIG_SPARSE=${RIG_SPARSE:-sparse}
+
+our_files() {
+	(cd "$RIG_TOP" && git ls-files 'drivers/vfio/pci/*.[ch]' \
+		'include/linux/mlx5/*.h' 'tools/testing/selftests/vfio_pci/*.[ch]')
+}
+
+# checkpatch --strict over our files, and over the patches to files
+# outside our folders as patches. The verdict is checkpatch's own exit
+# status: a script that is missing or does not start fails too.
+check_checkpatch() {
+	local cp=$RIG_CHECKPATCH p rc=0
+	local -a files
+	[ -f "$cp" ] || { echo "checkpatch: no $cp"; return 1; }
+	mapfile -t files < <(our_files)
+	[ ${#files[@]} -gt 0 ] || { echo "checkpatch: no files to check"; return 1; }
+	(cd "$RIG_TOP" && perl "$cp" --no-tree --strict --terse --show-types \
+		-f "${files[@]}") || rc=1
+	for p in "$RIG_TOP"/patches/*.patch; do
+		[ -e "$p" ] || continue
+		perl "$cp" --no-tree --strict --terse --show-types "$p" || rc=1
+	done
+	[ $rc -eq 0 ] && echo "checkpatch: ${#files[@]} files and the patches clean"
+	return $rc
+}
+
+# kernel-doc must be clean, and every exported symbol documented.
+check_kerneldoc() {
+	local f sym bad=0 out kd=$RIG_TREE/scripts/kernel-doc
+	cd "$RIG_TOP" || return 1
+	[ -f "$kd" ] || { echo "kernel-doc: no $kd"; return 1; }
+	# -none exits 0 with warnings: its output is the verdict, and a
+	# failure to run is one too
+	out=$(our_files | grep -v '^tools/' | xargs perl "$kd" -none -Wall 2>&1) ||
+		{ echo "kernel-doc did not run: $out"; return 1; }
+	[ -z "$out" ] || { echo "$out"; bad=1; }
+	for f in drivers/vfio/pci/*.c; do
+		for sym in $(sed -n 's/^EXPORT_SYMBOL[A-Z_]*(\([a-z0-9_]*\).*/\1/p' "$f"); do
+			grep -qE "^ \* $sym\(\) - " "$f" ||
+				{ echo "$f: $sym is exported without kernel-doc"; bad=1; }
+		done
+	done
+	return $bad
+}
+
+# W=1 and sparse over our folder, in the vm build. Fails when make
+# fails, when sparse is not there or checked none of our files, and on
+# any diagnostic (compiler, sparse or modpost).
+check_sparse() {
+	local out rc
+	command -v "$RIG_SPARSE" > /dev/null ||
+		{ echo "sparse: no '$RIG_SPARSE' on PATH"; return 1; }
+	out=$(make -C "$RIG_TREE" O="$(rig_out vm)" W=1 C=2 CHECK="$RIG_SPARSE" \
+		drivers/vfio/pci/ 2>&1)
+	rc=$?
+	echo "$out"
+	sparse_verdict "$rc" "$out"
+}
+
+# sparse_verdict STATUS OUTPUT: the verdict on a W=1 C=2 build's output
+sparse_verdict() {
+	local n
+	[ "$1" -eq 0 ] || { echo "sparse: make exited $1"; return 1; }
+	n=$(echo "$2" | grep -c '^ *CHECK .*drivers/vfio/pci/')
+	[ "$n" -gt 0 ] || { echo "sparse: no file of drivers/vfio/pci checked"; return 1; }
+	if echo "$2" | grep -E '(warning|error|WARNING|ERROR):'; then
+		return 1
+	fi
+	echo "sparse: $n files checked, no diagnostic"
+}
+
+# mlx5_core's side of include/linux/mlx5/vfio_pci.h (patches/0002) can
+# only be compiled here: the whole mlx5_core folder with W=1, so that a
+# header change is built by every file including it, and sparse on the
+# folder's files the patches touch (sriov.c, which includes both touched
+# headers: sparse over the whole folder would cost 40 s more), in
+# build/out/mlx5 (tinyconfig + vm.config + mlx5.config). A build error
+# fails, and so does a diagnostic in a file the patches touch or in
+# vfio_pci.h; the base files' own diagnostics are printed, not counted.
+check_mlx5_core() {
+	local src=$RIG_TREE out dir=drivers/net/ethernet/mellanox/mlx5/core
+	local frags="$RIG_TOP/configs/vm.config $RIG_TOP/configs/mlx5.config"
+	local log rc diags ours touched objs
+	out=$(rig_out mlx5)
+	rig_configure "$src" "$out" $frags || return 1
+	make -s -C "$src" O="$out" -j"$RIG_JOBS" W=1 modules_prepare || return 1
+	touched=$({ sed -n 's#^+++ b/\([^	]*\).*#\1#p' "$RIG_TOP"/patches/*.patch
+		echo include/linux/mlx5/vfio_pci.h; } | sort -u)
+	objs=$(echo "$touched" | sed -n "s#^\($dir/.*\)\.c\$#\1.o#p")
+	# all objects again: a re-run must find what the last run found;
+	# -k: every diagnostic of the folder, even after an error
+	find "$out/$dir" -name '*.o' -delete 2>/dev/null
+	log=$(make -s -k -C "$src" O="$out" -j"$RIG_JOBS" W=1 "$dir/" 2>&1)
+	rc=$?
+	log+=$'\n'$(make -s -k -C "$src" O="$out" -j"$RIG_JOBS" W=1 C=2 \
+		${objs:-$dir/} 2>&1) || rc=1
+	echo "$log"
+	diags=$(echo "$log" | grep -E '(warning|error):' | sed "s#^$src/##" | sort -u)
+	ours=$(awk -F: 'NR == FNR { t[$0]; next } $1 in t' \
+		<(echo "$touched") <(echo "$diags"))
+	echo "$(find "$out/$dir" -name '*.o' | wc -l) objects;" \
+		"$(echo "$diags" | grep -c .) distinct diagnostics," \
+		"$(echo "$ours" | grep -c .) in files the patches touch"
+	[ -z "$ours" ] || echo "$ours"
+	[ $rc -eq 0 ] && [ -z "$ours" ]
+}
+
