@@ -52,7 +52,7 @@ check_dev() {
 }
 
 echo "KTAP version 1"
-echo "1..9"
+echo "1..12"
 check_dev edu 1234 11e8 00ff00
 edu=$dev
 
@@ -77,9 +77,29 @@ res $? edu_intx "3 rounds, /proc/interrupts counts ${irqs:-none}"
 
 check_dev nvme_vf 1b36 0010 010802
 vf=$dev
-# QEMU 7.2's VF without resources from its PF is offline: its registers
-# read 0 but CSTS, which shows Controller Fatal Status
-csts=$(inner_bar read "$vf/resource0" 0x1c)
+# The PF never gave the VF's secondary controller flexible resources
+# (Virtualization Management), so it is Offline and cannot be enabled.
+# QEMU 7.2 shows that as: CSTS = Controller Fatal Status (0x2, ready
+# clear) from every reset on, every other register 0 (a live controller
+# has a non-zero CAP and VS), writes ignored. The outer guest read the
+# same registers through vfio-pci before: $nvme_vf_regs, from the kernel
+# command line.
+vf_regs() { # the VF's CAP (two dwords), VS, CC, CSTS, comma separated
+	inner_bar read "$vf/resource0" 0x0 0x4 0x8 0x14 0x1c |
+		tr '\n' ',' | sed 's/,$//'
+}
+regs=$(vf_regs)
+csts=${regs##*,}
 [ "$csts" = 0x00000002 ]
-res $? nvme_vf_bar0_csts "CSTS $csts"
+res $? nvme_vf_offline_csts "CSTS $csts, expected 0x00000002 (fatal status, not ready)"
+[ "${regs%,*}" = 0x00000000,0x00000000,0x00000000,0x00000000 ]
+res $? nvme_vf_offline_regs "CAP, VS, CC ${regs%,*}, expected 0 while Offline"
+# shellcheck disable=SC2154 # set by the kernel command line
+[ "$regs" = "$nvme_vf_regs" ]
+res $? nvme_vf_regs_as_outer "read $regs, the outer guest ${nvme_vf_regs:-nothing}"
+# enable it: 4 KiB pages, 64- and 16-byte queue entries, CC.EN
+inner_bar write "$vf/resource0" 0x14 0x00460001
+after=$(vf_regs)
+[ "$after" = "$regs" ]
+res $? nvme_vf_enable_ignored "CAP, VS, CC, CSTS after CC.EN=1: $after"
 poweroff -f

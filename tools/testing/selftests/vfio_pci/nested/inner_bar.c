@@ -5,22 +5,32 @@
  * kernel's sysfs (resourceN mapped, config) and uio, so that every access
  * it makes is one QEMU serves through our driver in the outer guest.
  *
- *   inner_bar read RESOURCE OFFSET          print the dword at OFFSET
+ *   inner_bar read RESOURCE OFFSET...       print the dwords at OFFSETs
  *   inner_bar write RESOURCE OFFSET VALUE   write the dword at OFFSET
  *   inner_bar edu-intx RESOURCE UIODEV N    N INTx round trips on edu
+ *
+ * The outer guest uses it once too, to read what the nested guest will
+ * be compared with: the same registers through vfio-pci's uAPI, the
+ * group and container path QEMU 7.2 takes:
+ *
+ *   inner_bar vfio-read BDF OFFSET...       print BAR0's dwords at OFFSETs
  *
  * A static binary: the nested guest's root is busybox and this.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/types.h>
+#include <linux/vfio.h>
 
 #define EDU_IRQ_STATUS	0x24
 #define EDU_IRQ_RAISE	0x60
@@ -133,11 +143,83 @@ static int edu_intx(__u32 *bar, const char *res,
 	return ret ? 1 : 0;
 }
 
+/* The device fd of @bdf through its group, in a type1 container; -1. */
+static int vfio_device(const char *bdf)
+{
+	struct vfio_group_status st = { .argsz = sizeof(st) };
+	char path[PATH_MAX], link[PATH_MAX];
+	int container, group, dev;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group",
+		 bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	link[n] = '\0';
+	snprintf(path, sizeof(path), "/dev/vfio/%s", basename(link));
+	container = open("/dev/vfio/vfio", O_RDWR);
+	group = open(path, O_RDWR);
+	if (container < 0 || group < 0) {
+		fprintf(stderr, "/dev/vfio/vfio or %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	if (ioctl(group, VFIO_GROUP_GET_STATUS, &st) ||
+	    !(st.flags & VFIO_GROUP_FLAGS_VIABLE) ||
+	    ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
+	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+		fprintf(stderr, "%s: group not viable or no type1: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	if (dev < 0)
+		fprintf(stderr, "%s: no device fd: %s\n", bdf, strerror(errno));
+	return dev;
+}
+
+/* Print the dwords of @bdf's BAR0 at the @n offsets @offs, through vfio. */
+static int vfio_read(const char *bdf, int n, char **offs)
+{
+	struct vfio_region_info ri = {
+		.argsz = sizeof(ri),
+		.index = VFIO_PCI_BAR0_REGION_INDEX,
+	};
+	unsigned long off;
+	int dev, i;
+	__u32 val;
+
+	dev = vfio_device(bdf);
+	if (dev < 0)
+		return 1;
+	if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &ri)) {
+		fprintf(stderr, "%s: BAR0 region info: %s\n", bdf,
+			strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		off = strtoul(offs[i], NULL, 0);
+		if (off + sizeof(val) > ri.size ||
+		    pread(dev, &val, sizeof(val), ri.offset + off) !=
+		    sizeof(val)) {
+			fprintf(stderr, "%s: BAR0 read at 0x%lx failed\n", bdf,
+				off);
+			return 1;
+		}
+		printf("0x%08x\n", val);
+	}
+	return 0;
+}
+
 static int bad_usage(void)
 {
-	fprintf(stderr, "usage: inner_bar read RES OFF\n"
+	fprintf(stderr, "usage: inner_bar read RES OFF...\n"
 		"       inner_bar write RES OFF VAL\n"
-		"       inner_bar edu-intx RES UIODEV N\n");
+		"       inner_bar edu-intx RES UIODEV N\n"
+		"       inner_bar vfio-read BDF OFF...\n");
 	return 2;
 }
 
@@ -145,15 +227,23 @@ int main(int argc, char **argv)
 {
 	__u32 *bar;
 	unsigned long off;
+	int i;
 
 	if (argc < 4)
 		return bad_usage();
+	if (!strcmp(argv[1], "vfio-read"))
+		return vfio_read(argv[2], argc - 3, argv + 3);
 	bar = map_bar(argv[2]);
 	if (!bar)
 		return 1;
 	off = strtoul(argv[3], NULL, 0);
-	if (!strcmp(argv[1], "read") && off < 4096) {
-		printf("0x%08x\n", mmio_read(bar, off));
+	if (!strcmp(argv[1], "read")) {
+		for (i = 3; i < argc; i++) {
+			off = strtoul(argv[i], NULL, 0);
+			if (off > 4096 - sizeof(*bar))
+				return bad_usage();
+			printf("0x%08x\n", mmio_read(bar, off));
+		}
 		return 0;
 	}
 	if (!strcmp(argv[1], "write") && argc == 5 && off < 4096) {
