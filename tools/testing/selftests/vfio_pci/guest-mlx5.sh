@@ -133,6 +133,30 @@ mlx5_admin_flow() {
 	return $ktap_bad
 }
 
+# mlx5_wait_ready READY PID SECONDS: wait for READY, which the
+# vfio_pci_wait_event of PID creates once it holds the device open with
+# its eventfd armed. Returns 1, the reason in $mlx5_why, when PID exits
+# first or nothing comes within SECONDS; a hung waiter is killed. The
+# limit is there to catch a hang, not a slow machine: getting ready is a
+# few system calls, so SECONDS can be generous.
+mlx5_wait_ready() {
+	local ready=$1 pid=$2 ticks=$(($3 * 10))
+	mlx5_why=
+	while [ ! -e "$ready" ]; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			mlx5_why="the waiter exited before it had the device open"
+			return 1
+		fi
+		if [ "$ticks" -le 0 ]; then
+			mlx5_why="the waiter did not have the device open within $3 s"
+			kill "$pid" 2>/dev/null
+			return 1
+		fi
+		sleep 0.1
+		ticks=$((ticks - 1))
+	done
+}
+
 # The auxiliary device unbound from its driver takes the VF with it; a VF
 # probed meanwhile waits, deferred, and binds by itself once the
 # auxiliary device is bound again.
@@ -149,7 +173,9 @@ mlx5_aux_rebind() {
 	grep -q "$vf" /sys/kernel/debug/devices_deferred
 	ktap_res $? vf_deferred_without_adev "$vf not deferred"
 	echo "$a" > /sys/bus/auxiliary/drivers/$MLX5_DRV/bind
-	for _ in $(seq 50); do
+	# the deferred probe runs from a work item: a bound that catches a
+	# hang, not a slow machine
+	for _ in $(seq 600); do
 		[ "$(mlx5_driver "/sys/bus/pci/devices/$vf")" = $MLX5_DRV ] && break
 		sleep 0.1
 	done
@@ -163,14 +189,15 @@ mlx5_aux_rebind() {
 # go; a second unload is refused; reloaded, the flow works again.
 mlx5_parent_unload() {
 	local pf vf ready=$TMPDIR/mlx5.ready wpid rpid rc rrc
-	ktap_plan 9
+	ktap_plan 10
 	pf=$(mlx5_pf) || return 1
 	vf=$(mlx5_vf "$pf" 0)
 	rm -f "$ready"
 	mlx5_mark
 	"$RIG_BIN/vfio_pci_wait_event" "$vf" req 60 "$ready" &
 	wpid=$!
-	for _ in $(seq 100); do [ -e "$ready" ] && break; sleep 0.1; done
+	mlx5_wait_ready "$ready" $wpid 120
+	ktap_res $? user_ready "$mlx5_why"
 	rmmod $MLX5_PARENT &
 	rpid=$!
 	wait $wpid
@@ -211,7 +238,7 @@ mlx5_parent_unload() {
 # it binds the waiting VF by itself, whatever the order of the modules.
 mlx5_vendor_unload() {
 	local pf vf ready=$TMPDIR/mlx5.ready wpid
-	ktap_plan 5
+	ktap_plan 6
 	pf=$(mlx5_pf) || return 1
 	mlx5_parent_on "$pf" 1 || return 1
 	vf=$(mlx5_vf "$pf" 0)
@@ -219,10 +246,16 @@ mlx5_vendor_unload() {
 	rm -f "$ready"
 	"$RIG_BIN/vfio_pci_wait_event" "$vf" req 30 "$ready" > /dev/null 2>&1 &
 	wpid=$!
-	for _ in $(seq 100); do [ -e "$ready" ] && break; sleep 0.1; done
-	! rmmod $MLX5_DRV 2>/dev/null && [ "$(mlx5_driver "/sys/bus/pci/devices/$vf")" = $MLX5_DRV ]
-	ktap_res $? unload_while_open_refused "rmmod succeeded with $vf open"
-	kill $wpid
+	if mlx5_wait_ready "$ready" $wpid 120; then
+		ktap_res 0 user_ready
+		! rmmod $MLX5_DRV 2>/dev/null &&
+			[ "$(mlx5_driver "/sys/bus/pci/devices/$vf")" = $MLX5_DRV ]
+		ktap_res $? unload_while_open_refused "rmmod succeeded with $vf open"
+	else
+		ktap_res 1 user_ready "$mlx5_why"
+		ktap_res 1 unload_while_open_refused "not tried: $vf was never open"
+	fi
+	kill $wpid 2>/dev/null
 	wait $wpid
 	rmmod $MLX5_DRV && [ -z "$(mlx5_driver "/sys/bus/pci/devices/$vf")" ] &&
 		[ -z "$(mlx5_driver "$(mlx5_adevs)")" ]

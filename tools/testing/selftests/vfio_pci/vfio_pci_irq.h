@@ -33,7 +33,10 @@
 #define E1000E_VENDOR		0x8086
 #define E1000E_DEVICE		0x10d3
 
-/* how long an interrupt may take to arrive, and how long to wait for none */
+/*
+ * how long an interrupt may take to arrive, and the shortest wait for
+ * none (quiet_window_ms() widens it on a slow machine)
+ */
 #define FIRE_MS			5000
 #define QUIET_MS		250
 
@@ -76,10 +79,16 @@ int efd_open(struct test_ctx *t);
 void fd_close(int *fd);
 void efd_drain(int fd);
 bool efd_kick(int fd);
+long efd_wait(struct test_ctx *t, int fd, int ms);
 bool expect_fire_at(struct test_ctx *t, int fd, const char *what, int line);
 bool expect_quiet_at(struct test_ctx *t, int fd, const char *what, int line);
 #define expect_fire(t, fd, what)	expect_fire_at(t, fd, what, __LINE__)
 #define expect_quiet(t, fd, what)	expect_quiet_at(t, fd, what, __LINE__)
+/* quiet checks need a positive control: see vfio_pci_irq_util.c */
+long now_us(void);
+long quiet_window_ms(long ctl_us);
+void quiet_settle_fd(int fd);
+void quiet_settle(struct test_ctx *t);
 void fds_open(struct test_ctx *t, int *fds, int n);
 void fds_close(int *fds, int n);
 
@@ -128,7 +137,7 @@ int intx_fresh_on(struct test_ctx *t);
 bool intx_fresh_unmask_on(struct test_ctx *t, int *efd, int *ufd);
 void intx_masked_where(struct test_ctx *t);
 void intx_disable_set(struct test_ctx *t);
-void intx_unmasked_at(struct test_ctx *t, int efd, int ms, const char *what,
+long intx_unmasked_at(struct test_ctx *t, int efd, int ms, const char *what,
 		      int line);
 #define intx_unmasked(t, efd, ms, what)	\
 	intx_unmasked_at(t, efd, ms, what, __LINE__)

@@ -276,27 +276,58 @@ static void test_ioeventfd(struct test_ctx *t)
 		ioeventfd_any(t);
 }
 
+/*
+ * Each test, then the settlement of its quiet checks: one whose eventfd
+ * never showed it could be signalled fails the test.
+ */
+#define SETTLED(fn)					\
+static void fn##_settled(struct test_ctx *t)		\
+{							\
+	fn(t);						\
+	quiet_settle(t);				\
+}
+
+SETTLED(test_irq_info)
+SETTLED(test_intx_trigger)
+SETTLED(test_intx_retrigger)
+SETTLED(test_intx_mask)
+SETTLED(test_intx_unmask_eventfd)
+SETTLED(test_intx_disable_bit)
+SETTLED(test_intx_loopback)
+SETTLED(test_msi)
+SETTLED(test_msi_config_view)
+SETTLED(test_msix_info)
+SETTLED(test_msix_config_view)
+SETTLED(test_msix_vectors)
+SETTLED(test_msix_dynamic)
+SETTLED(test_err_req)
+SETTLED(test_bad_set_irqs)
+SETTLED(test_dma)
+SETTLED(test_stress)
+SETTLED(test_ioeventfd)
+SETTLED(test_unbind_request)
+
 static const struct test tests[] = {
-	{ "irq_info", test_irq_info },
-	{ "intx_trigger", test_intx_trigger },
-	{ "intx_retrigger", test_intx_retrigger },
-	{ "intx_mask", test_intx_mask },
-	{ "intx_unmask_eventfd", test_intx_unmask_eventfd },
-	{ "intx_disable_bit", test_intx_disable_bit },
-	{ "intx_loopback", test_intx_loopback },
-	{ "msi", test_msi },
-	{ "msi_config_view", test_msi_config_view },
-	{ "msix_info", test_msix_info },
-	{ "msix_config_view", test_msix_config_view },
-	{ "msix_vectors", test_msix_vectors },
-	{ "msix_dynamic", test_msix_dynamic },
-	{ "err_req", test_err_req },
-	{ "bad_set_irqs", test_bad_set_irqs },
-	{ "dma", test_dma },
-	{ "stress", test_stress },
-	{ "ioeventfd", test_ioeventfd },
+	{ "irq_info", test_irq_info_settled },
+	{ "intx_trigger", test_intx_trigger_settled },
+	{ "intx_retrigger", test_intx_retrigger_settled },
+	{ "intx_mask", test_intx_mask_settled },
+	{ "intx_unmask_eventfd", test_intx_unmask_eventfd_settled },
+	{ "intx_disable_bit", test_intx_disable_bit_settled },
+	{ "intx_loopback", test_intx_loopback_settled },
+	{ "msi", test_msi_settled },
+	{ "msi_config_view", test_msi_config_view_settled },
+	{ "msix_info", test_msix_info_settled },
+	{ "msix_config_view", test_msix_config_view_settled },
+	{ "msix_vectors", test_msix_vectors_settled },
+	{ "msix_dynamic", test_msix_dynamic_settled },
+	{ "err_req", test_err_req_settled },
+	{ "bad_set_irqs", test_bad_set_irqs_settled },
+	{ "dma", test_dma_settled },
+	{ "stress", test_stress_settled },
+	{ "ioeventfd", test_ioeventfd_settled },
 	/* last: it unbinds and rebinds the device */
-	{ "unbind_request", test_unbind_request },
+	{ "unbind_request", test_unbind_request_settled },
 };
 
 int main(int argc, char **argv)

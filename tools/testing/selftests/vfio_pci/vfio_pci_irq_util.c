@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
@@ -28,8 +29,10 @@ int efd_open(struct test_ctx *t)
 
 void fd_close(int *fd)
 {
-	if (*fd >= 0)
+	if (*fd >= 0) {
+		quiet_settle_fd(*fd);
 		close(*fd);
+	}
 	*fd = -1;
 }
 
@@ -48,31 +51,202 @@ bool efd_kick(int fd)
 	return write(fd, &one, sizeof(one)) == sizeof(one);
 }
 
+/* ---- quiet checks and their controls ---- */
+
+/*
+ * A quiet check alone proves nothing: the eventfd watched may be the
+ * wrong one, or the wait too short for the event to arrive. So each quiet
+ * check needs a positive control on the same eventfd in the same test: a
+ * signal that arrived, when it should, within the window the check waits.
+ * The control may come first (the signal before a mask, say) or after
+ * (the UNMASK that delivers what the mask held back). A later control
+ * slower than the window fails the check it controls; a quiet check with
+ * no control at all fails when its eventfd is closed or its test ends.
+ *
+ * The window is QUIET_MS, or four times the slowest signal of the
+ * eventfd in the test when that is longer (a slow machine widens it), up
+ * to FIRE_MS.
+ */
+#define CLAIMS_MAX	16
+#define FIRES_MAX	64
+
+struct quiet_claim {
+	struct test_ctx *t;
+	int fd;
+	int line;
+	long window_us;
+	char what[64];
+};
+
+/* the quiet checks waiting for their control */
+static struct quiet_claim claims[CLAIMS_MAX];
+static int nr_claims;
+
+/* the eventfds signalled in this test, each with its slowest signal */
+static struct {
+	int fd;
+	long us;
+} fires[FIRES_MAX];
+static int nr_fires;
+
+/* this test's quiet checks, the slowest control and the longest window */
+static int nr_quiet;
+static long ctl_max_us, window_max_ms;
+
+long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}
+
+/* The quiet window beside a control that took @ctl_us (-1: none yet). */
+long quiet_window_ms(long ctl_us)
+{
+	long ms = 4 * ctl_us / 1000;
+
+	if (ms < QUIET_MS)
+		ms = QUIET_MS;
+	return ms > FIRE_MS ? FIRE_MS : ms;
+}
+
+static void claim_drop(int i)
+{
+	claims[i] = claims[--nr_claims];
+}
+
+/* The slowest signal of @fd in this test, in us, or -1. */
+static long fire_us(int fd)
+{
+	int i;
+
+	for (i = 0; i < nr_fires; i++)
+		if (fires[i].fd == fd)
+			return fires[i].us;
+	return -1;
+}
+
+/* @fd was signalled @us after the wait began: a control, maybe. */
+static void fire_note(struct test_ctx *t, int fd, long us)
+{
+	int i;
+
+	for (i = 0; i < nr_fires && fires[i].fd != fd; i++)
+		;
+	if (i == nr_fires && nr_fires < FIRES_MAX) {
+		fires[nr_fires].fd = fd;
+		fires[nr_fires++].us = us;
+	} else if (i < nr_fires && us > fires[i].us) {
+		fires[i].us = us;
+	}
+	for (i = nr_claims - 1; i >= 0; i--) {
+		if (claims[i].fd != fd)
+			continue;
+		if (us > ctl_max_us)
+			ctl_max_us = us;
+		check(t, us <= claims[i].window_us,
+		      "line %d: %s: quiet for %ld ms, but its control came only after %ld ms: that window could not have seen it",
+		      claims[i].line, claims[i].what,
+		      claims[i].window_us / 1000, us / 1000);
+		claim_drop(i);
+	}
+}
+
+static void claim_fail(struct test_ctx *t, int i)
+{
+	check(t, false,
+	      "line %d: %s: the eventfd stayed quiet, and nothing in the test showed it could be signalled (no positive control)",
+	      claims[i].line, claims[i].what);
+	claim_drop(i);
+}
+
+void quiet_settle_fd(int fd)
+{
+	int i;
+
+	for (i = nr_claims - 1; i >= 0; i--)
+		if (claims[i].fd == fd)
+			claim_fail(claims[i].t, i);
+	for (i = 0; i < nr_fires; i++)
+		if (fires[i].fd == fd)
+			fires[i] = fires[--nr_fires];
+}
+
+void quiet_settle(struct test_ctx *t)
+{
+	while (nr_claims)
+		claim_fail(t, nr_claims - 1);
+	nr_fires = 0;
+	if (nr_quiet)
+		ktap_diag("%s: %d quiet checks, windows up to %ld ms, slowest control %ld us",
+			  t->name, nr_quiet, window_max_ms, ctl_max_us);
+	nr_quiet = 0;
+	ctl_max_us = 0;
+	window_max_ms = 0;
+}
+
+/*
+ * Wait up to @ms for @fd: what it counted, 0 if nothing, -errno. A
+ * signal counts as a control for the quiet checks of @fd.
+ */
+long efd_wait(struct test_ctx *t, int fd, int ms)
+{
+	long start = now_us(), n = vfio_efd_wait(fd, ms);
+
+	if (n > 0)
+		fire_note(t, fd, now_us() - start);
+	return n;
+}
+
 /*
  * @fd must be signalled within FIRE_MS; @what says after which step and
  * @line where. Use expect_fire().
  */
 bool expect_fire_at(struct test_ctx *t, int fd, const char *what, int line)
 {
-	long n = vfio_efd_wait(fd, FIRE_MS);
+	long n = efd_wait(t, fd, FIRE_MS);
 
 	return check(t, n > 0, "line %d: %s: eventfd %s", line, what,
 		     n == 0 ? "not signalled within 5 s" : strerror(-n));
 }
 
-/* @fd must stay quiet for QUIET_MS. Use expect_quiet(). */
+/*
+ * @fd must stay quiet for the window, and have a control (see above).
+ * Use expect_quiet().
+ */
 bool expect_quiet_at(struct test_ctx *t, int fd, const char *what, int line)
 {
-	long n = vfio_efd_wait(fd, QUIET_MS);
+	long seen = fire_us(fd), window = quiet_window_ms(seen);
+	long n = vfio_efd_wait(fd, window);
 
 	if (n > 0 && intx_exclusive) {
-		n = vfio_efd_wait(fd, QUIET_MS);
+		n = vfio_efd_wait(fd, window);
 		if (!n)
 			ktap_diag("%s: line %d: %s: one spurious signal (nointxmask)",
 				  t->name, line, what);
 	}
-	return check(t, n == 0, "line %d: %s: eventfd %s", line, what,
-		     n > 0 ? "signalled, expected nothing" : strerror(-n));
+	nr_quiet++;
+	if (window > window_max_ms)
+		window_max_ms = window;
+	if (check(t, n == 0, "line %d: %s: eventfd %s", line, what,
+		  n > 0 ? "signalled, expected nothing" : strerror(-n)))
+		return true;
+	if (seen >= 0 && seen <= window * 1000) {
+		if (seen > ctl_max_us)
+			ctl_max_us = seen;
+		return false;
+	}
+	if (check(t, nr_claims < CLAIMS_MAX,
+		  "line %d: %s: too many quiet checks without control", line,
+		  what))
+		return true;
+	claims[nr_claims] = (struct quiet_claim){
+		.t = t, .fd = fd, .line = line, .window_us = window * 1000,
+	};
+	snprintf(claims[nr_claims].what, sizeof(claims[0].what), "%s", what);
+	nr_claims++;
+	return false;
 }
 
 /* ---- VFIO_DEVICE_SET_IRQS ---- */
@@ -332,7 +506,7 @@ static long loop_round(struct test_ctx *t, __u32 index, const int *fds,
 		     index_name(index), vec,
 		     as_bool ? "DATA_BOOL" : "DATA_NONE"))
 		return -1;
-	got = vfio_efd_wait(fds[vec], FIRE_MS);
+	got = efd_wait(t, fds[vec], FIRE_MS);
 	*others = msix_others(fds, n, vec);
 	return got;
 }
@@ -497,23 +671,24 @@ void intx_masked_where(struct test_ctx *t)
  * After an unmask the function's INTx-disable bit is clear, unless the
  * device still asserted INTx: then it was signalled on @efd and masked
  * again. The unmask eventfd acts asynchronously: wait up to @ms for it.
- * (With nointxmask the bit is never set.) Use intx_unmasked().
+ * (With nointxmask the bit is never set.) Returns how long the bit took
+ * to clear, in us. Use intx_unmasked().
  */
-void intx_unmasked_at(struct test_ctx *t, int efd, int ms,
+long intx_unmasked_at(struct test_ctx *t, int efd, int ms,
 		      const char *what, int line)
 {
-	int waited = 0;
+	long start = now_us(), waited;
 
 	while ((phys_cfg16(t, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE) &&
-	       waited < ms) {
-		usleep(10 * 1000);
-		waited += 10;
-	}
+	       now_us() - start < ms * 1000L)
+		usleep(1000);
+	waited = now_us() - start;
 	if (!(phys_cfg16(t, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE))
-		return;
+		return waited;
 	check(t, vfio_efd_wait(efd, 0) > 0,
 	      "line %d: %s: the function's INTx-disable bit is still set and nothing was signalled",
 	      line, what);
+	return waited;
 }
 
 /* Turn MSI on with one vector signalling @fd; bus master is needed. */

@@ -19,6 +19,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
@@ -26,11 +27,14 @@
 #include "vfio_test.h"
 
 #define SLEEP_WAIT_MS	5000
+#define QUIET_MS	300	/* the shortest watch for a sleep that must not come */
 #define PARAM_IDLE_D3	"/sys/module/vfio_pci/parameters/disable_idle_d3"
 
 static bool has_pm_cap;
 static bool idle_d3_disabled;
 static int mmap_bar = -1;
+/* the slowest sleep seen, from the request to "suspended", in ms */
+static long slowest_sleep_ms;
 
 /* The first line of attribute @file of the device, without the newline. */
 static bool read_attr(const char *bdf, const char *file, char *buf,
@@ -45,19 +49,30 @@ static bool read_attr(const char *bdf, const char *file, char *buf,
 	return true;
 }
 
-/* Wait until the runtime PM status of @bdf reads @want; false on time-out. */
-static bool wait_status(const char *bdf, const char *want)
+static long now_ms(void)
 {
-	char got[32];
-	int ms;
+	struct timespec ts;
 
-	for (ms = 0; ms < SLEEP_WAIT_MS; ms += 20) {
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait until the runtime PM status of @bdf reads @want: how long it took
+ * in ms, or -1 on time-out.
+ */
+static long wait_status(const char *bdf, const char *want)
+{
+	long start = now_ms();
+	char got[32];
+
+	do {
 		if (read_attr(bdf, "power/runtime_status", got, sizeof(got)) &&
 		    !strcmp(got, want))
-			return true;
-		usleep(20 * 1000);
-	}
-	return false;
+			return now_ms() - start;
+		usleep(10 * 1000);
+	} while (now_ms() - start < SLEEP_WAIT_MS);
+	return -1;
 }
 
 static void check_attr(struct test_ctx *t, const char *file, const char *want,
@@ -70,14 +85,21 @@ static void check_attr(struct test_ctx *t, const char *file, const char *want,
 	      got, want);
 }
 
-/* Asleep: runtime suspended, and in D3hot if it can be. */
-static void check_asleep(struct test_ctx *t, const char *when)
+/*
+ * Asleep: runtime suspended, and in D3hot if it can be. Returns how long
+ * the sleep took to show, in ms, or -1.
+ */
+static long check_asleep(struct test_ctx *t, const char *when)
 {
-	if (check(t, wait_status(t->bdf, "suspended"),
-		  "not runtime suspended %s within %d ms", when,
+	long ms = wait_status(t->bdf, "suspended");
+
+	if (check(t, ms >= 0, "not runtime suspended %s within %d ms", when,
 		  SLEEP_WAIT_MS))
-		return;
+		return -1;
+	if (ms > slowest_sleep_ms)
+		slowest_sleep_ms = ms;
 	check_attr(t, "power_state", has_pm_cap ? "D3hot" : "D0", when);
+	return ms;
 }
 
 static void check_awake(struct test_ctx *t, const char *when)
@@ -86,19 +108,95 @@ static void check_awake(struct test_ctx *t, const char *when)
 	check_attr(t, "power_state", "D0", when);
 }
 
+static int lp_enter(struct test_ctx *t);
+static int lp_exit(struct test_ctx *t);
+
+/*
+ * How long to watch for a sleep that must not come: QUIET_MS, or four
+ * times the slowest sleep seen when that is longer, up to SLEEP_WAIT_MS.
+ */
+static long quiet_ms(void)
+{
+	long ms = 4 * slowest_sleep_ms;
+
+	if (ms < QUIET_MS)
+		ms = QUIET_MS;
+	return ms > SLEEP_WAIT_MS ? SLEEP_WAIT_MS : ms;
+}
+
+/*
+ * Awake for the whole quiet window, looked at every 10 ms: the watch for
+ * a sleep that must not come. It proves something only beside a control
+ * in the same test, a sleep the same watch saw in less than the window:
+ * @ctl_ms, how long that took, or -1 when the control comes after (the
+ * caller then compares it with the window returned).
+ */
+static long check_stays_awake(struct test_ctx *t, const char *when,
+			      long ctl_ms)
+{
+	long start, ms, window;
+	char got[32];
+
+	if (ctl_ms > slowest_sleep_ms)
+		slowest_sleep_ms = ctl_ms;
+	window = quiet_ms();
+	start = now_ms();
+	do {
+		snprintf(got, sizeof(got), "?");
+		read_attr(t->bdf, "power/runtime_status", got, sizeof(got));
+		ms = now_ms() - start;
+		if (check(t, !strcmp(got, "active"),
+			  "runtime status %s %ld ms into the %ld ms watch %s",
+			  got, ms, window, when))
+			return window;
+		usleep(10 * 1000);
+	} while (ms < window);
+	check_awake(t, when);
+	if (ctl_ms < 0)
+		ktap_diag("%s: awake through a %ld ms watch %s (its control comes after)",
+			  t->name, window, when);
+	else
+		ktap_diag("%s: awake through a %ld ms watch %s; the control sleep took %ld ms",
+			  t->name, window, when, ctl_ms);
+	check(t, ctl_ms < 0 || ctl_ms <= window,
+	      "%s: the control sleep took %ld ms, longer than the %ld ms watch",
+	      when, ctl_ms, window);
+	return window;
+}
+
+/*
+ * The positive control of a watch for a sleep that must not come: the
+ * open device put to sleep by LOW_POWER_ENTRY, seen asleep by the same
+ * watch, and woken by LOW_POWER_EXIT. How long the sleep took to show,
+ * in ms, or -1.
+ */
+static long sleep_control(struct test_ctx *t, const char *when)
+{
+	long ms;
+
+	if (check_ok(t, lp_enter(t), "LOW_POWER_ENTRY, the control %s", when))
+		return -1;
+	ms = check_asleep(t, when);
+	check_ok(t, lp_exit(t), "LOW_POWER_EXIT, the control %s", when);
+	check_awake(t, when);
+	return ms;
+}
+
 /*
  * Closed: asleep, unless disable_idle_d3 keeps a usage count of its own,
  * with which an idle device never sleeps. That count stands in for the
- * open's, so a request to sleep is honoured either way.
+ * open's, so a request to sleep is honoured either way. @ctl_ms: the
+ * control of the watch then, as check_stays_awake() takes it.
  */
-static void check_closed(struct test_ctx *t, const char *when)
+static void check_closed(struct test_ctx *t, const char *when, long ctl_ms)
 {
 	if (!idle_d3_disabled) {
 		check_asleep(t, when);
 		return;
 	}
-	usleep(300 * 1000);
-	check_awake(t, when);
+	if (!check(t, ctl_ms >= 0, "%s: no control sleep to compare with",
+		   when))
+		check_stays_awake(t, when, ctl_ms);
 }
 
 /* The device answers: its vendor ID reads back as sysfs has it. */
@@ -205,9 +303,13 @@ static void check_map(struct test_ctx *t, __u32 *map, bool works,
 static void test_idle_sleep(struct test_ctx *t)
 {
 	enum vfio_open_mode mode = t->d->mode;
+	long ctl = -1;
 
+	/* a closed device that must stay awake: first, a sleep seen */
+	if (idle_d3_disabled)
+		ctl = sleep_control(t, "before the close");
 	vfio_dev_close(t->d);
-	check_closed(t, "closed");
+	check_closed(t, "closed", ctl);
 	if (check_ok(t, vfio_dev_open(t->d, t->bdf, mode), "reopen"))
 		return;
 	check_awake(t, "open again");
@@ -216,10 +318,18 @@ static void test_idle_sleep(struct test_ctx *t)
 
 static void test_open_awake(struct test_ctx *t)
 {
+	long window, ctl;
+
 	check_awake(t, "open");
-	usleep(300 * 1000);
-	check_awake(t, "open, 300 ms later");
+	window = check_stays_awake(t, "open", -1);
 	check_alive(t, "open");
+	/* the control: asked to sleep, it does, within the window */
+	ctl = sleep_control(t, "after the watch");
+	ktap_diag("%s: control sleep after the watch: %ld ms", t->name, ctl);
+	check(t, ctl >= 0 && ctl <= window,
+	      "the control sleep took %ld ms, the watch was %ld ms", ctl,
+	      window);
+	check_alive(t, "after the control");
 }
 
 /* ---- the low power features ---- */
@@ -249,11 +359,12 @@ static void test_probe(struct test_ctx *t)
 static void test_entry_exit(struct test_ctx *t)
 {
 	__u32 *map = map_bar(t), val;
+	long ctl;
 
 	check_map(t, map, true, "before the entry");
 	if (check_ok(t, lp_enter(t), "LOW_POWER_ENTRY"))
 		goto out_unmap;
-	check_asleep(t, "after LOW_POWER_ENTRY");
+	ctl = check_asleep(t, "after LOW_POWER_ENTRY");
 	check_map(t, map, false, "asleep");
 	/* an fd access wakes the device for itself only */
 	check_alive(t, "asleep, through the fd");
@@ -268,8 +379,8 @@ static void test_entry_exit(struct test_ctx *t)
 	check_awake(t, "after LOW_POWER_EXIT");
 	check_map(t, map, true, "after LOW_POWER_EXIT");
 	check_ok(t, lp_exit(t), "LOW_POWER_EXIT when awake");
-	usleep(200 * 1000);
-	check_awake(t, "200 ms after LOW_POWER_EXIT");
+	/* no sleep follows: watched longer than the entry took to show */
+	check_stays_awake(t, "after a second LOW_POWER_EXIT", ctl);
 	check_alive(t, "after LOW_POWER_EXIT");
 out_unmap:
 	if (map)
@@ -282,20 +393,21 @@ static void test_wakeup(struct test_ctx *t)
 	struct pollfd pfd = { .events = POLLIN };
 	__u32 *map = map_bar(t);
 	eventfd_t count = 0;
+	long ctl;
 
 	pfd.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (check(t, pfd.fd >= 0, "eventfd: %s", strerror(errno)))
 		goto out_unmap;
 	if (check_ok(t, low_power_wakeup(t, pfd.fd), "LOW_POWER_ENTRY_WITH_WAKEUP"))
 		goto out_close;
-	check_asleep(t, "after LOW_POWER_ENTRY_WITH_WAKEUP");
+	ctl = check_asleep(t, "after LOW_POWER_ENTRY_WITH_WAKEUP");
 	check(t, poll(&pfd, 1, 0) == 0, "wake-up eventfd signalled while asleep");
 	check_map(t, map, false, "asleep");
 	check_alive(t, "woken by a config read");
 	check(t, poll(&pfd, 1, 1000) == 1 && eventfd_read(pfd.fd, &count) == 0 &&
 	      count >= 1, "wake-up eventfd not signalled by the wake-up");
-	usleep(200 * 1000);
-	check_awake(t, "after the wake-up");
+	/* it stays up: watched longer than the entry took to show */
+	check_stays_awake(t, "after the wake-up", ctl);
 	check_map(t, map, true, "after the wake-up");
 	check_ok(t, lp_exit(t), "LOW_POWER_EXIT after the wake-up");
 	check_awake(t, "after LOW_POWER_EXIT");
@@ -342,12 +454,13 @@ static void test_bad_args(struct test_ctx *t)
 static void test_close_asleep(struct test_ctx *t)
 {
 	enum vfio_open_mode mode = t->d->mode;
+	long ctl;
 
 	if (check_ok(t, lp_enter(t), "LOW_POWER_ENTRY"))
 		return;
-	check_asleep(t, "after LOW_POWER_ENTRY");
+	ctl = check_asleep(t, "after LOW_POWER_ENTRY");
 	vfio_dev_close(t->d);
-	check_closed(t, "closed");
+	check_closed(t, "closed", ctl);
 	if (check_ok(t, vfio_dev_open(t->d, t->bdf, mode), "reopen"))
 		return;
 	check_awake(t, "open again");
