@@ -474,6 +474,81 @@ static void test_msix_mappable(struct test_ctx *t)
 }
 
 /*
+ * The MSI-X table is hidden from the fd: a read of it returns all ones, a
+ * write is taken and dropped. The device's own table is seen through a
+ * mapping of its BAR (the MSI-X mappable capability): a write through the
+ * fd to the last entry's message data leaves it as it was. A read across
+ * the table's end is ones up to it, the device after it.
+ */
+static void test_msix_hidden(struct test_ctx *t)
+{
+	struct vfio_region_info ri;
+	struct msix_loc mx;
+	__u64 data, n, i;
+	__u32 hw, got, v;
+	__u8 buf[8];
+	struct map m;
+	ssize_t r;
+	__u8 *tab;
+
+	if (!find_msix(t, &mx))
+		return;
+	if (mx.bar < 0) {
+		t->skip = "no MSI-X capability";
+		return;
+	}
+	if (!region(t, BAR_REGION(mx.bar), &ri))
+		return;
+	if (!mappable(&ri)) {
+		t->skip = "the MSI-X table's BAR offers no mmap: no view of the device's table";
+		return;
+	}
+	n = mx.end - mx.start;
+	tab = malloc(n);
+	if (check(t, tab, "no memory for the MSI-X table"))
+		return;
+	memset(tab, 0, n);
+	r = vfio_region_pread(t->d, BAR_REGION(mx.bar), tab, n, mx.start);
+	for (i = 0; r == (ssize_t)n && i < n && tab[i] == 0xff; i++)
+		;
+	check(t, r == (ssize_t)n && i == n,
+	      "reading the MSI-X table (0x%llx bytes) through the fd: %zd (%s), byte 0x%llx is 0x%02x, expected all ones",
+	      (unsigned long long)n, r, err_str(r), (unsigned long long)i,
+	      i < n ? tab[i] : 0);
+	free(tab);
+
+	if (!map_bar(t, mx.bar, &ri, &m))
+		return;
+	data = mx.end - PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_DATA;
+	if (check(t, vfio_load32(m.addr + data, &hw),
+		  "reading the MSI-X table through the mapping raised SIGBUS"))
+		goto out;
+	v = hw ^ 0x5a5a;
+	r = vfio_region_pwrite(t->d, BAR_REGION(mx.bar), &v, 4, data);
+	check(t, r == 4, "writing the MSI-X table through the fd: %zd (%s), expected 4",
+	      r, err_str(r));
+	got = hw;
+	check(t, vfio_load32(m.addr + data, &got) && got == hw,
+	      "BAR%d+0x%llx, the last MSI-X entry's data, was 0x%08x, is 0x%08x after an fd write of 0x%08x (or SIGBUS)",
+	      mx.bar, (unsigned long long)data, hw, got, v);
+	if (got != hw)
+		vfio_store32(m.addr + data, hw);
+
+	if (mx.end + 4 <= ri.size &&
+	    !check(t, vfio_load32(m.addr + mx.end, &hw),
+		   "reading past the MSI-X table through the mapping raised SIGBUS")) {
+		r = vfio_region_pread(t->d, BAR_REGION(mx.bar), buf, 8,
+				      mx.end - 4);
+		check(t, r == 8 && get_le(buf, 4) == ~0u &&
+		      get_le(buf + 4, 4) == hw,
+		      "8 bytes across the MSI-X table's end: %zd (%s), 0x%08x 0x%08x, expected 0xffffffff 0x%08x",
+		      r, err_str(r), get_le(buf, 4), get_le(buf + 4, 4), hw);
+	}
+out:
+	unmap_bar(t, mx.bar, &m);
+}
+
+/*
  * Choose the dword to work on: the device's scratch dword, else the
  * first dword of the first mappable BAR outside the MSI-X table. With a
  * scratch dword, write a known value to it through the fd.
@@ -993,6 +1068,32 @@ static ssize_t read_rom(struct test_ctx *t, __u8 *rom, size_t size)
 	return (ssize_t)done;
 }
 
+/*
+ * The ROM region at its very end, against @rom, the region read whole: its
+ * last dword reads alone; a read across the end comes back short, with
+ * the bytes up to it; a read at the region's size is EINVAL.
+ */
+static void rom_end(struct test_ctx *t, const __u8 *rom, size_t size)
+{
+	__u8 b[8];
+	ssize_t n;
+
+	memset(b, 0, sizeof(b));
+	n = vfio_region_pread(t->d, ROM_REGION, b, 4, size - 4);
+	check(t, n == 4 && !memcmp(b, rom + size - 4, 4),
+	      "reading the ROM's last dword: %zd (%s), 0x%08x, expected 0x%08x",
+	      n, err_str(n), get_le(b, 4), get_le(rom + size - 4, 4));
+	memset(b, 0, sizeof(b));
+	n = vfio_region_pread(t->d, ROM_REGION, b, 8, size - 4);
+	check(t, n == 4 && !memcmp(b, rom + size - 4, 4),
+	      "reading 8 bytes across the ROM's end: %zd (%s), expected the 4 before it",
+	      n, err_str(n));
+	n = vfio_region_pread(t->d, ROM_REGION, b, 1, size);
+	check(t, n == -EINVAL,
+	      "reading a byte at the ROM region's size: %zd (%s), expected %d",
+	      n, err_str(n), -EINVAL);
+}
+
 static void test_rom(struct test_ctx *t)
 {
 	struct vfio_region_info ri;
@@ -1022,6 +1123,8 @@ static void test_rom(struct test_ctx *t)
 	check(t, get_le(rom, 2) == ROM_SIGNATURE,
 	      "ROM starts with 0x%04x, expected the signature 0x%04x",
 	      get_le(rom, 2), ROM_SIGNATURE);
+	if (n >= 8)
+		rom_end(t, rom, n);
 	hn = host_rom(t, &host);
 	if (!check(t, hn > 0 && hn <= n,
 		   "sysfs rom read returned %zd (%s), expected 1..0x%zx bytes",
@@ -1089,6 +1192,7 @@ static const struct test tests[] = {
 	{ "mmap_bad_range", test_mmap_bad_range },
 	{ "mmap_private", test_mmap_private },
 	{ "msix_mappable", test_msix_mappable },
+	{ "msix_hidden", test_msix_hidden },
 	{ "memory_disable", test_memory_disable },
 	{ "power_d3", test_power_d3 },
 	{ "fork", test_fork },
