@@ -3,7 +3,7 @@
 
 RIG := scripts/rig
 
-.PHONY: all run test bench boot build setup vm debug upstream tools clean distclean
+.PHONY: all run test bench boot mutants build setup vm debug upstream tools clean distclean
 
 all: run
 
@@ -25,6 +25,12 @@ boot: setup
 ## bench: config, BAR and mmap latency, our driver beside upstream's (TCG)
 bench:
 	@$(RIG)/bench.sh
+
+## mutants: breakages of the driver (scripts/rig/mutants.list) vs the tests (MUTANTS=id,...)
+mutants: setup
+	@$(RIG)/build.sh vm
+	@$(MAKE) -s -C tools/testing/selftests/vfio_pci
+	@$(RIG)/mutants.sh
 
 setup:
 	@$(RIG)/setup.sh
