@@ -111,7 +111,7 @@ step setup "$RIG_TOP/scripts/rig/setup.sh"
 # the rig's own checks, each breaking a part on purpose: a verdict that
 # could hide a failure fails here, in seconds
 emit "# the rig's self-tests"
-"$RIG_TOP/scripts/rig/selftest.sh" > "$logs/selftest.log" 2>&1
+timed rig_selftest "$RIG_TOP/scripts/rig/selftest.sh" > "$logs/selftest.log" 2>&1
 st=$?
 sed 's/^/    /' "$logs/selftest.log" | tee -a "$ktap"
 if [ $st -eq 0 ]; then result ok rig_selftest; else result "not ok" rig_selftest; fi
