@@ -48,6 +48,12 @@ rig_unbind() {
 	echo > "$dev/driver_override"
 }
 
+# rig_driver BDF: the name of the function's driver, or nothing
+rig_driver() {
+	[ -e "/sys/bus/pci/devices/$1/driver" ] &&
+		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
+}
+
 rig_group() {
 	basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"
 }

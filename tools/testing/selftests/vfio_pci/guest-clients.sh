@@ -6,11 +6,6 @@
 # ktap_res of guest-lib.sh) and returns non-zero when a result in it
 # failed.
 
-client_driver() { # client_driver BDF: its driver's name, or nothing
-	[ -e "/sys/bus/pci/devices/$1/driver" ] &&
-		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
-}
-
 # driverctl keeps overrides in /etc/driverctl.d, read-only in the guest
 client_driverctl_setup() {
 	command -v driverctl > /dev/null || return 1
@@ -29,40 +24,40 @@ client_driverctl() {
 	rig_modprobe e1000e
 	rig_unbind "$bdf"
 	echo "$bdf" > /sys/bus/pci/drivers_probe
-	[ "$(client_driver "$bdf")" = e1000e ]
-	ktap_res $? start_on_e1000e "bound to '$(client_driver "$bdf")'"
+	[ "$(rig_driver "$bdf")" = e1000e ]
+	ktap_res $? start_on_e1000e "bound to '$(rig_driver "$bdf")'"
 
 	out=$(driverctl set-override "$bdf" vfio-pci 2>&1)
-	[ "$(client_driver "$bdf")" = vfio-pci ] &&
+	[ "$(rig_driver "$bdf")" = vfio-pci ] &&
 		[ "$(cat "/etc/driverctl.d/pci-$bdf")" = vfio-pci ]
-	ktap_res $? set_override "bound to '$(client_driver "$bdf")': $out"
+	ktap_res $? set_override "bound to '$(rig_driver "$bdf")': $out"
 	driverctl list-overrides | grep -q "^$bdf vfio-pci"
 	ktap_res $? list_overrides "$(driverctl list-overrides 2>&1)"
 	"$RIG_BIN/vfio_pci_config_test" "$bdf" > "$TMPDIR/client-driverctl.tmp" 2>&1
 	ktap_res $? used_through_vfio "$(grep '^not ok' "$TMPDIR/client-driverctl.tmp")"
 
 	out=$(driverctl unset-override "$bdf" 2>&1)
-	[ "$(client_driver "$bdf")" = e1000e ] &&
+	[ "$(rig_driver "$bdf")" = e1000e ] &&
 		[ "$(cat "/sys/bus/pci/devices/$bdf/driver_override")" = "(null)" ] &&
 		[ ! -e "/etc/driverctl.d/pci-$bdf" ]
-	ktap_res $? unset_override_gives_back "bound to '$(client_driver "$bdf")': $out"
+	ktap_res $? unset_override_gives_back "bound to '$(rig_driver "$bdf")': $out"
 
 	! driverctl set-override "$bdf" no_such_driver > "$TMPDIR/client-driverctl.tmp" 2>&1 &&
-		[ "$(client_driver "$bdf")" = e1000e ]
-	ktap_res $? unknown_driver_refused "bound to '$(client_driver "$bdf")': $(cat "$TMPDIR/client-driverctl.tmp")"
+		[ "$(rig_driver "$bdf")" = e1000e ]
+	ktap_res $? unknown_driver_refused "bound to '$(rig_driver "$bdf")': $(cat "$TMPDIR/client-driverctl.tmp")"
 
 	# from no driver at all: set, then unset leaves it with none (driverctl
 	# itself then says it failed to bind a driver, and exits 1)
 	rig_unbind "$bdf"
 	rmmod e1000e
 	driverctl set-override "$bdf" vfio-pci > /dev/null 2>&1 &&
-		[ "$(client_driver "$bdf")" = vfio-pci ]
+		[ "$(rig_driver "$bdf")" = vfio-pci ]
 	set_rc=$?
 	out=$(driverctl unset-override "$bdf" 2>&1)
 	echo "# unset-override with no other driver: ${out:-no message}"
-	[ $set_rc -eq 0 ] && [ -z "$(client_driver "$bdf")" ] &&
+	[ $set_rc -eq 0 ] && [ -z "$(rig_driver "$bdf")" ] &&
 		[ "$(cat "/sys/bus/pci/devices/$bdf/driver_override")" = "(null)" ]
-	ktap_res $? from_and_back_to_none "bound to '$(client_driver "$bdf")'"
+	ktap_res $? from_and_back_to_none "bound to '$(rig_driver "$bdf")'"
 	rig_bind "$bdf" vfio-pci
 	return $ktap_bad
 }
@@ -129,15 +124,15 @@ client_dpdk() {
 
 	rig_modprobe e1000e
 	rig_bind "$bdf" e1000e
-	from=$(client_driver "$bdf")
+	from=$(rig_driver "$bdf")
 	t0=$(client_ms)
 	out=$(dpdk-devbind.py -b vfio-pci "$bdf" 2>&1)
 	rc=$?
 	ms=$(($(client_ms) - t0))
 	echo "# dpdk-devbind.py -b vfio-pci $bdf: exit $rc, $ms ms${out:+: $out}"
 	[ "$from" = e1000e ] && [ $rc -eq 0 ] &&
-		[ "$(client_driver "$bdf")" = vfio-pci ]
-	ktap_res $? devbind_to_vfio_pci "from '$from' to '$(client_driver "$bdf")'"
+		[ "$(rig_driver "$bdf")" = vfio-pci ]
+	ktap_res $? devbind_to_vfio_pci "from '$from' to '$(rig_driver "$bdf")'"
 
 	rm -f "$fifo"
 	mkfifo "$fifo"
@@ -190,8 +185,8 @@ client_dpdk() {
 	# testpmd quit by itself (not by the timeout), none left, the device
 	# still on vfio-pci
 	[ $rc -eq 0 ] && grep -q "^Bye" "$log" && ! pgrep -x dpdk-testpmd > /dev/null &&
-		[ "$(client_driver "$bdf")" = vfio-pci ]
-	ktap_res $? testpmd_clean_exit "exit $rc, device on '$(client_driver "$bdf")'"
+		[ "$(rig_driver "$bdf")" = vfio-pci ]
+	ktap_res $? testpmd_clean_exit "exit $rc, device on '$(rig_driver "$bdf")'"
 
 	if [ $ktap_bad -ne 0 ]; then
 		echo "# testpmd's errors, then its last lines:"

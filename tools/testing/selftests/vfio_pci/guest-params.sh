@@ -32,11 +32,6 @@ params_logged() {
 	dmesg | sed -n "/\[params\] .* #$params_n\$/,\$p" | grep -q "$1"
 }
 
-driver_of() {
-	[ -e "/sys/bus/pci/devices/$1/driver" ] &&
-		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
-}
-
 # params_restore BDF DRIVER: give the function back to DRIVER (or to
 # none), without a driver_override
 params_restore() {
@@ -268,7 +263,7 @@ params_denylist() {
 		return
 	fi
 	tdev=$(rig_find 1b36:0005)
-	orig=$(driver_of "$tdev")
+	orig=$(rig_driver "$tdev")
 	params_mark denylist_refused
 	params_reload test_denylist=1234:11e8
 	if bound_to "$edu" vfio-pci; then
@@ -321,7 +316,7 @@ params_idle_d3() {
 		ktap_res 1 disable_idle_d3_per_device "no e1000e or nvme"
 		return
 	}
-	oe=$(driver_of "$e") on=$(driver_of "$n")
+	oe=$(rig_driver "$e") on=$(rig_driver "$n")
 	params_reload
 	rig_bind "$e" vfio-pci && got="$got $(idle_state "$e")"
 	echo 1 > $p

@@ -99,7 +99,7 @@ kunit_suites() {
 }
 
 bound_to() { # bound_to BDF DRIVER
-	[ "$(basename "$(readlink "/sys/bus/pci/devices/$1/driver")")" = "$2" ]
+	[ "$(rig_driver "$1")" = "$2" ]
 }
 
 # ids= at load time: the module binds every listed device by itself.
