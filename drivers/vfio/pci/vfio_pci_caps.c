@@ -42,12 +42,13 @@
  * CAP_HDR: standard header, id and next pointer are the image's.
  * EXT_HDR: extended header, id, version and next pointer are the image's.
  * DEV_RW: a device register userspace may write.
- * DEV_RW1C: a device status register of write-1-to-clear bits.
+ * DEV_RW1C: a device status register of write-1-to-clear bits userspace
+ *	may clear, which makes it a DEV_RW.
  */
 #define CAP_HDR		{ .virt = 0xffff }
 #define EXT_HDR		{ .virt = ~0U }
 #define DEV_RW		{ .wr_hw = ~0U }
-#define DEV_RW1C	{ .wr_hw = ~0U, .rw1c = ~0U }
+#define DEV_RW1C	DEV_RW
 
 /* Emulated data userspace may write freely, never reaching the device. */
 static const struct vfio_pci_cfg_dword all_virt = {
@@ -122,7 +123,6 @@ static const struct vfio_pci_cfg_dword pm_dwords[] = {
 	{
 		.wr_hw = PCI_PM_CTRL_PME_ENABLE | PCI_PM_CTRL_DATA_SEL_MASK |
 			 PCI_PM_CTRL_PME_STATUS,
-		.rw1c = PCI_PM_CTRL_PME_STATUS,
 		.act_mask = PCI_PM_CTRL_STATE_MASK,
 		.act = VFIO_PCI_ACT_POWER,
 	},

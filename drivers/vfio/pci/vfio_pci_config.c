@@ -21,8 +21,10 @@
  * - bits in @virt read from the virtual image, the others from the device;
  * - bits in @wr_virt are written into the image, bits in @wr_hw to the
  *   device, every other bit ignores writes;
- * - bits in @rw1c are write-1-to-clear in the device: a write of 0 to them
- *   leaves them alone, so writing back what was read never clears them.
+ * - bits in @rw1c are write-1-to-clear bits of the device that userspace
+ *   may not clear (never in @wr_hw): they are written 0 whenever their
+ *   dword is written, so writing back what was read leaves them set.
+ *   Write-1-to-clear bits userspace may clear are plain @wr_hw bits.
  *
  * Accesses are split into naturally aligned pieces of 1, 2 or 4 bytes and
  * each piece touches the device only with its own width, so a byte written
@@ -70,7 +72,6 @@ static const struct vfio_pci_cfg_dword vfio_pci_header[CFG_HEADER_DWORDS] = {
 		.virt = PCI_COMMAND_INTX_DISABLE | PCI_STATUS_CAP_LIST << 16,
 		.wr_virt = PCI_COMMAND_INTX_DISABLE,
 		.wr_hw = CMD_PASSTHROUGH | STATUS_RW1C << 16,
-		.rw1c = STATUS_RW1C << 16,
 		.act_mask = PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE,
 		.act = VFIO_PCI_ACT_COMMAND,
 	},
@@ -106,7 +107,6 @@ static const struct vfio_pci_cfg_dword vfio_pci_command_mem_virt = {
 		PCI_STATUS_CAP_LIST << 16,
 	.wr_virt = PCI_COMMAND_INTX_DISABLE | PCI_COMMAND_MEMORY,
 	.wr_hw = (CMD_PASSTHROUGH & ~PCI_COMMAND_MEMORY) | STATUS_RW1C << 16,
-	.rw1c = STATUS_RW1C << 16,
 	.act_mask = PCI_COMMAND_INTX_DISABLE,
 	.act = VFIO_PCI_ACT_COMMAND,
 };

@@ -380,6 +380,9 @@ static void rule_check(struct kunit *test, unsigned int id, unsigned int idx,
 	KUNIT_EXPECT_EQ_MSG(test, 0U, r->virt & r->wr_hw,
 			    "cap 0x%x dword %u: device bits read from the image",
 			    id, idx);
+	KUNIT_EXPECT_EQ_MSG(test, 0U, r->rw1c & r->wr_hw,
+			    "cap 0x%x dword %u: protected write-1-to-clear bits userspace writes",
+			    id, idx);
 	KUNIT_EXPECT_EQ_MSG(test, !!r->act_mask, r->act != VFIO_PCI_ACT_NONE,
 			    "cap 0x%x dword %u: action and its bits disagree",
 			    id, idx);

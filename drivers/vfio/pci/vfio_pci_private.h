@@ -117,8 +117,8 @@ enum vfio_pci_cfg_act {
  * @virt: bits served from the virtual image
  * @wr_virt: bits userspace writes into the image
  * @wr_hw: bits userspace writes through to the device
- * @rw1c: bits that are write-1-to-clear in the device; those not in @wr_hw
- *	are written 0 when the dword is written, so they stay as they are
+ * @rw1c: write-1-to-clear bits of the device userspace may not clear
+ *	(never in @wr_hw): written 0 when the dword is written, so they stay
  * @act_mask: bits whose write makes the kernel carry out @act
  * @act: what the kernel does when userspace writes a bit of @act_mask
  */
