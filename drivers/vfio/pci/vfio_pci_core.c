@@ -48,6 +48,8 @@ int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
 	spin_lock_init(&vdev->irqlock);
 	mutex_init(&vdev->cfg_lock);
 	mutex_init(&vdev->bar_lock);
+	/* no interrupt type until an open enables one */
+	vdev->irq_type = VFIO_PCI_NUM_IRQS;
 	/* whatever drove it before may have left state behind */
 	vdev->needs_reset = true;
 	return 0;

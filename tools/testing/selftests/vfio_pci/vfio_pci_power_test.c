@@ -3,7 +3,8 @@
  * vfio_pci_power_test BDF: KTAP tests of the power management of
  * vfio-pci: a bound device nobody has open sleeps (runtime suspended, in
  * D3hot when it has a PM capability) unless vfio_pci's disable_idle_d3 is
- * set; an open device stays awake; VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY,
+ * set, without touching an interrupt line it never took; an open device
+ * stays awake; VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY,
  * _ENTRY_WITH_WAKEUP and _EXIT put an open device to sleep and wake it,
  * and nothing reaches the device meanwhile: its BAR mappings fault with
  * SIGBUS, while reads through the device fd wake it for their duration.
@@ -316,6 +317,64 @@ static void test_idle_sleep(struct test_ctx *t)
 	check_alive(t, "after the sleep");
 }
 
+#define IRQ_DEBUGFS	"/sys/kernel/debug/irq/irqs"
+
+/* The disable depth of interrupt @irq, from debugfs, or -1. */
+static long irq_depth(unsigned long irq)
+{
+	char path[64], line[128];
+	long depth = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), IRQ_DEBUGFS "/%lu", irq);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "ddepth: %ld", &depth) == 1)
+			break;
+	fclose(f);
+	return depth;
+}
+
+/*
+ * A device bound afresh and never opened owns no interrupt: its sleep
+ * leaves the line its pin is routed to (IRQ 0, the timer's on x86, when
+ * it has none) as it found it, whoever else uses that line.
+ */
+static void test_unopened_line(struct test_ctx *t)
+{
+	enum vfio_open_mode mode = t->d->mode;
+	unsigned long irq;
+	long before, after;
+
+	if (idle_d3_disabled) {
+		t->skip = "disable_idle_d3 set: a bound device stays awake";
+		return;
+	}
+	if (access(IRQ_DEBUGFS, F_OK)) {
+		t->skip = "no " IRQ_DEBUGFS " (CONFIG_GENERIC_IRQ_DEBUGFS)";
+		return;
+	}
+	vfio_dev_close(t->d);
+	if (check_ok(t, sysfs_read_ulong(t->bdf, "irq", &irq), "reading irq"))
+		goto reopen;
+	before = irq_depth(irq);
+	if (check(t, before >= 0, "no disable depth of IRQ %lu in debugfs",
+		  irq) ||
+	    check_ok(t, sysfs_bind(t->bdf, "vfio-pci"), "binding afresh"))
+		goto reopen;
+	check_asleep(t, "bound afresh, never opened");
+	after = irq_depth(irq);
+	ktap_diag("%s: IRQ %lu disable depth %ld before the bind, %ld asleep",
+		  t->name, irq, before, after);
+	check(t, after == before,
+	      "a never opened device's sleep took IRQ %lu's disable depth from %ld to %ld",
+	      irq, before, after);
+reopen:
+	check_ok(t, vfio_dev_open(t->d, t->bdf, mode), "reopen");
+}
+
 static void test_open_awake(struct test_ctx *t)
 {
 	long window, ctl;
@@ -507,6 +566,7 @@ static void probe_device(const char *bdf)
 static const struct test tests[] = {
 	{ "open_awake", test_open_awake },
 	{ "idle_sleep", test_idle_sleep },
+	{ "unopened_line", test_unopened_line },
 	{ "feature_probe", test_probe },
 	{ "entry_exit", test_entry_exit },
 	{ "wakeup", test_wakeup },
