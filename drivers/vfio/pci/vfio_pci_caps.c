@@ -78,7 +78,8 @@ static const struct vfio_pci_cfg_dword msi_hdr = {
 	.act = VFIO_PCI_ACT_MSI,
 };
 
-static unsigned int msi_size(const u8 *image, unsigned int pos)
+static unsigned int msi_size(const u8 *image, unsigned int pos,
+			     unsigned int end)
 {
 	u16 flags = get_unaligned_le16(image + pos + PCI_MSI_FLAGS);
 	unsigned int size = PCI_MSI_DATA_32 + 2;
@@ -99,7 +100,7 @@ msi_rule(const u8 *image, unsigned int pos, unsigned int idx)
 	if (!idx)
 		return &msi_hdr;
 	if ((flags & PCI_MSI_FLAGS_MASKBIT) &&
-	    idx == msi_size(image, pos) / 4 - 1)
+	    idx == msi_size(image, pos, PCI_CFG_SPACE_SIZE) / 4 - 1)
 		return &dev_ro;
 	return &all_virt;
 }
@@ -183,7 +184,8 @@ static const struct vfio_pci_cfg_dword vpd_dwords[] = {
 };
 
 /* Functions userspace can own are endpoints; integrated ones have no link. */
-static unsigned int exp_size(const u8 *image, unsigned int pos)
+static unsigned int exp_size(const u8 *image, unsigned int pos,
+			     unsigned int end)
 {
 	u16 flags = get_unaligned_le16(image + pos + PCI_EXP_FLAGS);
 	bool v2 = (flags & PCI_EXP_FLAGS_VERS) > 1;
@@ -195,7 +197,8 @@ static unsigned int exp_size(const u8 *image, unsigned int pos)
 		    PCI_CAP_EXP_ENDPOINT_SIZEOF_V1;
 }
 
-static unsigned int vndr_size(const u8 *image, unsigned int pos)
+static unsigned int vndr_size(const u8 *image, unsigned int pos,
+			      unsigned int end)
 {
 	return image[pos + PCI_CAP_FLAGS];
 }
@@ -212,9 +215,17 @@ static const struct vfio_pci_cfg_dword aer_dwords[] = {
 
 static const struct vfio_pci_cfg_dword ext_hdr_only[] = { EXT_HDR };
 
-/* Vendor-specific and designated vendor-specific: length in the header. */
-static unsigned int vsec_size(const u8 *image, unsigned int pos)
+/*
+ * Vendor-specific and designated vendor-specific: length in the vendor
+ * header after the capability header, which may lie past the end of
+ * config space (a capability at 0xffc); then the size is 0, which ends
+ * the chain.
+ */
+static unsigned int vsec_size(const u8 *image, unsigned int pos,
+			      unsigned int end)
 {
+	if (end - pos < PCI_VNDR_HEADER + 4)
+		return 0;
 	return PCI_VNDR_HEADER_LEN(get_unaligned_le32(image + pos +
 						      PCI_VNDR_HEADER));
 }
@@ -264,9 +275,10 @@ find_type(const struct vfio_pci_cap_type *types, unsigned int n, u16 id)
 }
 
 static unsigned int type_size(const struct vfio_pci_cap_type *type,
-			      const u8 *image, unsigned int pos)
+			      const struct vfio_pci_vconfig *vc, unsigned int pos)
 {
-	return type->size_fn ? type->size_fn(image, pos) : type->size;
+	return type->size_fn ? type->size_fn(vc->image, pos, vc->size) :
+			       type->size;
 }
 
 /*
@@ -314,7 +326,7 @@ static void walk_std(struct vfio_pci_vconfig *vc)
 		type = pos >= PCI_STD_HEADER_SIZEOF && pos <= 0xfc ?
 		       find_type(std_caps, ARRAY_SIZE(std_caps), img[pos]) :
 		       NULL;
-		size = type ? type_size(type, img, pos) : 4;
+		size = type ? type_size(type, vc, pos) : 4;
 		if (!claim(vc, pos, size, PCI_STD_HEADER_SIZEOF,
 			   PCI_CFG_SPACE_SIZE, type))
 			break;
@@ -350,7 +362,7 @@ static void walk_ext(struct vfio_pci_vconfig *vc)
 		hdr = get_unaligned_le32(img + pos);
 		type = find_type(ext_caps, ARRAY_SIZE(ext_caps),
 				 PCI_EXT_CAP_ID(hdr));
-		size = type ? type_size(type, img, pos) : 4;
+		size = type ? type_size(type, vc, pos) : 4;
 		if (!claim(vc, pos, size, PCI_CFG_SPACE_SIZE, vc->size, type))
 			break;
 		if (type) {
@@ -393,6 +405,7 @@ int vfio_pci_caps_init(struct vfio_pci_vconfig *vc)
 		walk_ext(vc);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_pci_caps_init);
 
 /**
  * vfio_pci_caps_free() - release what vfio_pci_caps_init() allocated
@@ -406,6 +419,7 @@ void vfio_pci_caps_free(struct vfio_pci_vconfig *vc)
 	vc->owner = NULL;
 	vc->ncaps = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_pci_caps_free);
 
 /**
  * vfio_pci_caps_rule() - access rule of a dword past the standard header

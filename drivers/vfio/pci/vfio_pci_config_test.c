@@ -694,6 +694,30 @@ static void ext_next_below_0x100(struct kunit *test)
 			rd(test, 0x100, 4));
 }
 
+/*
+ * A vendor-specific capability in the last dword: its length field would
+ * be past the end of config space, so the chain ends before it, with
+ * nothing read there. The image here has a dword more, holding a length
+ * that would fit: read, it would make the capability count.
+ */
+static void ext_vsec_at_end(struct kunit *test)
+{
+	struct vfio_pci_vconfig vc = { .size = PCI_CFG_SPACE_EXP_SIZE };
+	u8 *img;
+
+	img = kunit_kzalloc(test, PCI_CFG_SPACE_EXP_SIZE + 4, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, img);
+	put_unaligned_le32(PCI_EXT_CAP_ID_ERR | 1 << 16 | 0xffc << 20,
+			   img + 0x100);
+	put_unaligned_le32(PCI_EXT_CAP_ID_VNDR | 1 << 16, img + 0xffc);
+	put_unaligned_le32(4 << 20, img + PCI_CFG_SPACE_EXP_SIZE);
+	vc.image = img;
+	KUNIT_ASSERT_EQ(test, 0, vfio_pci_caps_init(&vc));
+	KUNIT_EXPECT_EQ(test, 1U, vc.ncaps);
+	KUNIT_EXPECT_EQ(test, 0U, vc.owner[0xffc / 4]);
+	vfio_pci_caps_free(&vc);
+}
+
 static void pm_state_by_kernel(struct kunit *test)
 {
 	struct cfg_ctx *ctx = test->priv;
@@ -844,6 +868,7 @@ static struct kunit_case vfio_pci_caps_cases[] = {
 	KUNIT_CASE(ext_all_hidden),
 	KUNIT_CASE(ext_loop),
 	KUNIT_CASE(ext_next_below_0x100),
+	KUNIT_CASE(ext_vsec_at_end),
 	KUNIT_CASE(pm_state_by_kernel),
 	KUNIT_CASE(exp_devctl),
 	KUNIT_CASE(exp_flr_and_status),

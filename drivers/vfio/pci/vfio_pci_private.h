@@ -135,7 +135,9 @@ struct vfio_pci_cfg_dword {
  * struct vfio_pci_cap_type - a capability userspace may see
  * @id: PCI_CAP_ID_* or PCI_EXT_CAP_ID_*
  * @size: size in bytes, or 0 when @size_fn computes it
- * @size_fn: size of a variable-length capability at @pos of @image
+ * @size_fn: size of a variable-length capability at @pos of @image, whose
+ *	first @end bytes hold config space; it reads nothing past them and
+ *	returns 0 (no capability) when its size field lies there
  * @dwords: access rules of its first @ndwords dwords; the rest read the
  *	device and ignore writes
  * @ndwords: number of entries in @dwords
@@ -144,7 +146,8 @@ struct vfio_pci_cfg_dword {
 struct vfio_pci_cap_type {
 	u16 id;
 	u16 size;
-	unsigned int (*size_fn)(const u8 *image, unsigned int pos);
+	unsigned int (*size_fn)(const u8 *image, unsigned int pos,
+				unsigned int end);
 	const struct vfio_pci_cfg_dword *dwords;
 	u8 ndwords;
 	const struct vfio_pci_cfg_dword *(*rule_fn)(const u8 *image,
