@@ -171,7 +171,7 @@ mt_refuse() { # mt_refuse VENDOR:DEVICE: it does not bind to vfio-pci
 }
 mt_kunit() {
 	rig_modprobe vfio_pci_config_test || return 1
-	for s in vfio_pci_config vfio_pci_caps; do
+	for s in vfio_pci_config vfio_pci_caps vfio_pci_intx; do
 		r=/sys/kernel/debug/kunit/$s/results
 		[ -r "$r" ] || { echo "not ok 1 $s # no $r"; return 1; }
 		cat "$r"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests of the config-space emulation, on a config image held in
- * memory that stands in for a device.
+ * memory that stands in for a device, and of the INTx routing rule.
  */
 
 #include <kunit/test.h>
@@ -887,6 +887,49 @@ static struct kunit_suite vfio_pci_caps_suite = {
 
 kunit_test_suite(vfio_pci_caps_suite);
 
+/*
+ * INTx routing: a function offers INTx (GET_IRQ_INFO count 1, SET_IRQS
+ * accepted) only with a pin the platform connected to a line.
+ */
+static void intx_route(struct kunit *test)
+{
+	static const struct {
+		u8 pin;
+		unsigned int irq;
+		bool offered;
+	} rows[] = {
+		{ 0, 11, false },
+		{ 1, 0, false },
+		{ 1, IRQ_NOTCONNECTED, false },
+		{ 1, 11, true },
+	};
+	struct pci_dev *pdev;
+	unsigned int i;
+
+	pdev = kunit_kzalloc(test, sizeof(*pdev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		pdev->pin = rows[i].pin;
+		pdev->irq = rows[i].irq;
+		KUNIT_EXPECT_EQ_MSG(test, rows[i].offered,
+				    vfio_pci_has_intx(pdev),
+				    "pin %u irq 0x%x", rows[i].pin,
+				    rows[i].irq);
+	}
+}
+
+static struct kunit_case vfio_pci_intx_cases[] = {
+	KUNIT_CASE(intx_route),
+	{}
+};
+
+static struct kunit_suite vfio_pci_intx_suite = {
+	.name = "vfio_pci_intx",
+	.test_cases = vfio_pci_intx_cases,
+};
+
+kunit_test_suite(vfio_pci_intx_suite);
+
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests of vfio_pci_core's config-space emulation");
+MODULE_DESCRIPTION("KUnit tests of vfio_pci_core's config-space emulation and INTx routing");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -5,6 +5,7 @@
 #ifndef VFIO_PCI_PRIVATE_H
 #define VFIO_PCI_PRIVATE_H
 
+#include <linux/interrupt.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/pci.h>
@@ -381,10 +382,13 @@ static inline unsigned int vfio_pci_chunk_len(loff_t pos, size_t left)
 	return 1;
 }
 
-/* INTx is offered when the device has a pin and the platform routed it. */
+/*
+ * INTx is there to offer when the function has a pin and the platform
+ * routed it: a line number other than 0 and IRQ_NOTCONNECTED.
+ */
 static inline bool vfio_pci_has_intx(struct pci_dev *pdev)
 {
-	return pdev->pin && pdev->irq;
+	return pdev->pin && pdev->irq && pdev->irq != IRQ_NOTCONNECTED;
 }
 
 static inline struct vfio_pci_core_device *

@@ -255,7 +255,7 @@ if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules
 if ours; then
 	subtest kunit_vfio_pci_core kunit_suites \
 		"vfio_pci_config_test mlx5_vfio_pci_test" \
-		vfio_pci_config vfio_pci_caps mlx5_vfio_pci_id
+		vfio_pci_config vfio_pci_caps vfio_pci_intx mlx5_vfio_pci_id
 else
 	result ok kunit_vfio_pci_core "SKIP the KUnit suites are ours alone"
 fi
