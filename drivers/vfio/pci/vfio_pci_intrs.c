@@ -217,22 +217,14 @@ static void intx_resend(void *opaque, void *unused)
 	intx_signal(opaque);
 }
 
-/*
- * Unmask, or with @disable follow the virtual INTx-disable bit, and tell
- * userspace again at once if the line is still high.
- */
-static void intx_unmask(struct vfio_pci_core_device *vdev, bool *disable)
+/* Unmask, and tell userspace again at once if the line is still high. */
+static void intx_unmask(struct vfio_pci_core_device *vdev)
 {
 	unsigned long flags;
-	bool pending = false;
+	bool pending;
 
 	spin_lock_irqsave(&vdev->irqlock, flags);
-	if (disable)
-		vdev->intx_user_disabled = *disable;
-	if (disable && *disable)
-		intx_mask_locked(vdev);
-	else
-		pending = intx_unmask_locked(vdev);
+	pending = intx_unmask_locked(vdev);
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
 	if (pending)
 		intx_signal(vdev);
@@ -246,7 +238,7 @@ static void intx_unmask(struct vfio_pci_core_device *vdev, bool *disable)
  */
 void vfio_pci_intx_pm_unmask(struct vfio_pci_core_device *vdev)
 {
-	intx_unmask(vdev, NULL);
+	intx_unmask(vdev);
 }
 
 /**
@@ -255,12 +247,27 @@ void vfio_pci_intx_pm_unmask(struct vfio_pci_core_device *vdev)
  * @disable: the bit as userspace wrote it
  *
  * Setting the bit masks the line as ACTION_MASK would; clearing it lets
- * ACTION_UNMASK unmask it again, and unmasks it now.
+ * ACTION_UNMASK unmask it again, and unmasks it now. Only a change of the
+ * bit acts: writing it as it was leaves a line masked by its interrupt,
+ * which waits for the user's unmask, masked.
  */
 void vfio_pci_intx_user_disable(struct vfio_pci_core_device *vdev,
 				bool disable)
 {
-	intx_unmask(vdev, &disable);
+	unsigned long flags;
+	bool pending = false;
+
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	if (vdev->intx_user_disabled != disable) {
+		vdev->intx_user_disabled = disable;
+		if (disable)
+			intx_mask_locked(vdev);
+		else
+			pending = intx_unmask_locked(vdev);
+	}
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	if (pending)
+		intx_signal(vdev);
 }
 
 static int intx_enable(struct vfio_pci_core_device *vdev,
@@ -608,7 +615,7 @@ static int intx_unmask_action(struct vfio_pci_core_device *vdev,
 	ctx = &vdev->irq_ctx[0];
 	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
 		if (action_wanted(flags, data))
-			intx_unmask(vdev, NULL);
+			intx_unmask(vdev);
 		return 0;
 	}
 	fd = *(const s32 *)data;

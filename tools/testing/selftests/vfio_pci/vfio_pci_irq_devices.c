@@ -303,7 +303,8 @@ out:
  * as written, and while set no INTx reaches the user: not a device
  * interrupt, not ACTION_UNMASK, not even a loopback trigger. Clearing it
  * unmasks; an interrupt asserted meanwhile is signalled then, and the
- * line is left masked as after any interrupt.
+ * line is left masked as after any interrupt. A write that leaves the bit
+ * as it was changes nothing.
  */
 void edu_intx_disable_bit(struct test_ctx *t)
 {
@@ -325,6 +326,11 @@ void edu_intx_disable_bit(struct test_ctx *t)
 	edu_ack(t, 1);
 	edu_raise(t, 2);
 	expect_quiet(t, efd, "raise after that (masked by the delivery)");
+	/* only a change of the bit acts: writing it clear again is no unmask */
+	cmd_update(t, 0, PCI_COMMAND_INTX_DISABLE);
+	expect_quiet(t, efd, "a COMMAND write leaving INTx-disable clear");
+	set_ok(t, irq_none(t->d, INTX, UNMASK, 0, 1), "INTx UNMASK");
+	expect_fire(t, efd, "UNMASK with the line asserted");
 	edu_ack(t, 2);
 	set_ok(t, irq_none(t->d, INTX, UNMASK, 0, 1), "INTx UNMASK");
 	intx_cycle(t, efd, 4, "raise after UNMASK");
