@@ -84,10 +84,12 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_release_dev);
  * are refused: their config space routes other devices' traffic. The
  * device sleeps while nobody has it open (see "runtime power management"
  * in vfio_pci_power.c); a PF can get VFs (see "SR-IOV and the VF token"
- * in vfio_pci_sriov.c).
+ * in vfio_pci_sriov.c). A PF whose VFs are already enabled is refused:
+ * they were made by its previous driver and may be in use by the host,
+ * and the VF token could not cover them.
  *
- * Return: 0, or -errno; on error nothing was registered and the caller
- * still owns its reference to @vdev.
+ * Return: 0, -EBUSY for a PF with VFs, or another -errno; on error nothing
+ * was registered and the caller still owns its reference to @vdev.
  */
 int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev)
 {
@@ -98,6 +100,11 @@ int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev)
 		pci_info(pdev, "vfio: header type %u is not a normal function\n",
 			 pdev->hdr_type);
 		return -EINVAL;
+	}
+	if (pci_num_vf(pdev)) {
+		pci_warn(pdev, "vfio: %d VFs already enabled: disable them first\n",
+			 pci_num_vf(pdev));
+		return -EBUSY;
 	}
 	ret = vfio_pci_devset_assign(vdev);
 	if (ret)

@@ -211,6 +211,45 @@ nvme_vf_create() {
 	echo "$vf"
 }
 
+# A PF whose VFs its previous driver enabled (nvme leaves them on when it
+# lets go) is refused with EBUSY through the bind file, its VFs left as
+# they are; nvme takes the PF back. Run while nvme_vf_create's VF exists.
+pf_with_vfs_refused() {
+	local pf dev err rc=0
+	pf=$(rig_find $NVME) || return 1
+	dev=/sys/bus/pci/devices/$pf
+	echo "$pf" > "$dev/driver/unbind" || return 1
+	if [ "$(cat "$dev/sriov_numvfs")" -eq 0 ]; then
+		echo "nvme disabled its VFs as it let go: nothing to refuse"
+		rc=1
+	fi
+	echo vfio-pci > "$dev/driver_override"
+	# tee names the errno; a shell's echo may not
+	if err=$(echo "$pf" | tee /sys/bus/pci/drivers/vfio-pci/bind 2>&1 >/dev/null)
+	then
+		echo "binding the PF with VFs to vfio-pci succeeded"
+		rc=1
+	else
+		case $err in
+		*"Device or resource busy"*)
+			echo "binding the PF with VFs: refused with EBUSY" ;;
+		*)
+			echo "binding the PF with VFs failed with \"$err\", not EBUSY"
+			rc=1 ;;
+		esac
+	fi
+	if [ -n "$(rig_driver "$pf")" ]; then
+		echo "the PF is bound to $(rig_driver "$pf")"
+		rc=1
+	fi
+	if [ "$(cat "$dev/sriov_numvfs")" -eq 0 ]; then
+		echo "the refused bind disabled the VFs"
+		rc=1
+	fi
+	rig_bind "$pf" nvme || rc=1
+	return $rc
+}
+
 nvme_vf_remove() {
 	pf=$(rig_find $NVME) || return 1
 	vf=$(readlink "/sys/bus/pci/devices/$pf/virtfn0") &&
@@ -235,8 +274,9 @@ ivshmem:1af4:1110 testdev:1b36:0005"
 # the functions whose power is managed: with a PM capability (e1000e,
 # nvme), which sleep in D3hot, and without one (edu), which stay in D0
 POWER_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010"
-# the VF's results: create, config, mmap, irq, reset, remove
-VF_RESULTS=6
+# the VF's results: create, config, mmap, irq, reset, the PF with VFs
+# refused, remove
+VF_RESULTS=7
 # mlx5_vfio_pci (ours alone) on the nvme PF's VFs, with the test parent
 # standing in for mlx5_core: bad orders and the admin's flow, the uAPI
 # tests the VF passes on vfio-pci, the teardowns, and the cleanup
@@ -303,12 +343,14 @@ if [ -n "$vf" ]; then
 	subtest mmap_nvme_vf "$RIG_BIN/vfio_pci_mmap_test" "$vf"
 	subtest irq_nvme_vf "$RIG_BIN/vfio_pci_irq_test" "$vf"
 	subtest reset_nvme_vf "$RIG_BIN/vfio_pci_reset_test" "$vf"
+	logtest pf_with_vfs_refused pf_with_vfs_refused
 else
 	result "not ok" nvme_vf_create
 	result ok config_nvme_vf "SKIP no nvme VF: creating it failed"
 	result ok mmap_nvme_vf "SKIP no nvme VF: creating it failed"
 	result ok irq_nvme_vf "SKIP no nvme VF: creating it failed"
 	result ok reset_nvme_vf "SKIP no nvme VF: creating it failed"
+	result ok pf_with_vfs_refused "SKIP no nvme VF: creating it failed"
 fi
 if nvme_vf_remove; then result ok nvme_vf_remove; else result "not ok" nvme_vf_remove; fi
 
