@@ -231,9 +231,10 @@ static int vfio_pci_config_state_open(struct vfio_pci_core_device *vdev)
  * @core_vdev: the device, opened for the first time since its last close
  *
  * Wakes the device for as long as it is open, enables it, resets it
- * unless it is known to be clean, remembers
- * its config state for the close, and builds the config space that
- * userspace will see.
+ * unless it is known to be clean, turns bus master off (the user always
+ * starts with DMA off and enables it itself, whatever the previous driver
+ * or user left, reset or not), remembers its config state for the close,
+ * and builds the config space that userspace will see.
  *
  * Return: 0, or -errno with the device left as it was.
  */
@@ -254,6 +255,7 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	ret = vfio_pci_reset_on_open(vdev);
 	if (ret)
 		goto err_disable;
+	pci_clear_master(pdev);
 	ret = vfio_pci_config_state_open(vdev);
 	if (ret)
 		goto err_disable;

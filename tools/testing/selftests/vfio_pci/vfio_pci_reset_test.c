@@ -490,9 +490,26 @@ static bool nvme_live(const char *bdf)
 }
 
 /*
+ * A user is handed the function with bus master off, whatever the driver
+ * or user before it left: in the user's view of COMMAND and in the
+ * function's own, read through sysfs.
+ */
+static void master_off(struct test_ctx *t, const char *when)
+{
+	__u32 cmd = cfg_read16(t, PCI_COMMAND), hw = phys_cfg16(t, PCI_COMMAND);
+
+	check(t, !(cmd & PCI_COMMAND_MASTER),
+	      "bus master on at the first open %s: COMMAND 0x%04x", when, cmd);
+	check(t, !(hw & PCI_COMMAND_MASTER),
+	      "the function's bus master on at the first open %s: COMMAND 0x%04x",
+	      when, hw);
+}
+
+/*
  * The nvme driver drives the function, which leaves the controller
- * configured (CC) when it lets go; the device comes back to vfio-pci and
- * the first open must hand it over reset.
+ * configured (CC) and bus master on when it lets go; the device comes
+ * back to vfio-pci and the first open must hand it over reset, with bus
+ * master off.
  */
 static void after_host_driver(struct test_ctx *t, const struct state_reg *r,
 			      enum vfio_open_mode mode)
@@ -519,6 +536,43 @@ back:
 	    !reopen_dev(t, mode))
 		return;
 	state_check(t, r, true, "the nvme driver and a first open");
+	master_off(t, "after the nvme driver");
+}
+
+/* Set bus master in the function itself, through sysfs, as root may. */
+static bool phys_master_on(struct test_ctx *t)
+{
+	char path[PATH_MAX];
+	__u8 b[2] = { 0, 0 };
+	bool ok = false;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config",
+		 t->bdf);
+	fd = open(path, O_RDWR);
+	if (fd >= 0 && pread(fd, b, 2, PCI_COMMAND) == 2) {
+		b[0] |= PCI_COMMAND_MASTER;
+		ok = pwrite(fd, b, 2, PCI_COMMAND) == 2;
+	}
+	if (fd >= 0)
+		close(fd);
+	return !check(t, ok, "setting bus master through %s", path);
+}
+
+/*
+ * Bus master left on in a closed function (set through sysfs here, as a
+ * previous driver or a host tool may leave it) is off when the next user
+ * opens it, reset or not.
+ */
+static void test_master_at_open(struct test_ctx *t)
+{
+	enum vfio_open_mode mode = t->d->mode;
+
+	vfio_dev_close(t->d);
+	if (!phys_master_on(t))
+		ktap_diag("%s: bus master not set", t->name);
+	if (reopen_dev(t, mode))
+		master_off(t, "after bus master was left on");
 }
 
 /*
@@ -1427,6 +1481,7 @@ static const struct test tests[] = {
 	{ "hot_reset_foreign_group", test_hot_reset_foreign_group },
 	/* last: it closes and reopens the device */
 	{ "reset_between_users", test_reset_between_users },
+	{ "master_at_open", test_master_at_open },
 };
 
 int main(int argc, char **argv)
