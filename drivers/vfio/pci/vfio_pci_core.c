@@ -278,9 +278,12 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_open_device);
  * vfio_pci_core_close_device() - &vfio_device_ops.close_device
  * @core_vdev: the device, closed by its last user
  *
- * Wakes the device, stops its DMA, resets it (or, when it has no reset of
- * its own, its slot or bus once the whole device set is closed) and puts
- * back the config state it had when opened; then lets it sleep.
+ * Wakes the device (from runtime suspend, and to D0 with its state from
+ * a D3hot userspace chose) and stops its DMA before anything is torn down,
+ * so that freeing its interrupts reaches a function that decodes; resets
+ * it (or, when it has no reset of its own, its slot or bus once the whole
+ * device set is closed) and puts back the config state it had when
+ * opened; then lets it sleep.
  */
 void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 {
@@ -289,12 +292,15 @@ void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 
 	vfio_pci_vf_token_use(vdev, false);
 	vfio_pci_pm_close(vdev);
+	down_write(&vdev->memory_lock);
+	vfio_pci_config_wake(vdev);
+	up_write(&vdev->memory_lock);
+	pci_clear_master(pdev);
 	vfio_pci_ioeventfds_close(vdev);
 	vfio_pci_irqs_close(vdev);
 	vfio_pci_bars_unmap(vdev);
 	vfio_pci_mmap_close(vdev);
 	vfio_pci_config_close(vdev);
-	pci_clear_master(pdev);
 	pci_disable_device(pdev);
 	vfio_pci_reset_on_close(vdev);
 	if (!pci_load_and_free_saved_state(pdev, &vdev->saved_state))

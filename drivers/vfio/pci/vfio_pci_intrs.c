@@ -425,14 +425,14 @@ static void msi_vector_release(struct vfio_pci_irq_ctx *ctx)
 /*
  * The Linux irq of @vector, allocating it when MSI-X can grow. A vector
  * grown before keeps its irq when its trigger is unset, until MSI-X is
- * disabled, and gets it back here.
+ * disabled, and gets it back here. Memory decode held on by the caller
+ * (vfio_pci_memory_lock_and_enable()).
  */
 static int msi_vector_irq(struct vfio_pci_core_device *vdev,
 			  unsigned int vector)
 {
 	struct msi_map map;
 	int irq;
-	u16 cmd;
 
 	if (vector < vdev->msi_enabled)
 		return pci_irq_vector(vdev->pdev, vector);
@@ -441,9 +441,7 @@ static int msi_vector_irq(struct vfio_pci_core_device *vdev,
 	irq = pci_irq_vector(vdev->pdev, vector);
 	if (irq > 0)
 		return irq;
-	cmd = vfio_pci_memory_lock_and_enable(vdev);
 	map = pci_msix_alloc_irq_at(vdev->pdev, vector, NULL);
-	vfio_pci_memory_unlock_and_restore(vdev, cmd);
 	return map.index < 0 ? map.index : map.virq;
 }
 
@@ -487,27 +485,31 @@ err_put_trigger:
 
 /*
  * Set the triggers of @count vectors from @start; on failure the vectors
- * set by this call are released again.
+ * set by this call are released again. Requesting and freeing a vector
+ * writes its MSI-X table entry, in BAR memory: done with memory decode on
+ * and no user access to the BARs meanwhile, whatever the user left in
+ * the command register.
  */
 static int msi_set_block(struct vfio_pci_core_device *vdev,
 			 unsigned int start, unsigned int count,
 			 const s32 *fds)
 {
 	unsigned int i;
-	int ret;
+	int ret = 0;
+	u16 cmd;
 
 	if (start + count > vdev->num_ctx)
 		return -EINVAL;
+	cmd = vfio_pci_memory_lock_and_enable(vdev);
 	for (i = 0; i < count; i++) {
 		ret = msi_set_vector(vdev, start + i, fds[i]);
 		if (ret)
-			goto err_release;
+			break;
 	}
-	return 0;
-
-err_release:
-	while (i--)
+	/* on failure, those this call set before the one that failed */
+	while (ret && i--)
 		msi_vector_release(&vdev->irq_ctx[start + i]);
+	vfio_pci_memory_unlock_and_restore(vdev, cmd);
 	return ret;
 }
 
@@ -516,9 +518,9 @@ static void msi_disable(struct vfio_pci_core_device *vdev)
 	unsigned int i;
 	u16 cmd;
 
+	cmd = vfio_pci_memory_lock_and_enable(vdev);
 	for (i = 0; i < vdev->num_ctx; i++)
 		msi_vector_release(&vdev->irq_ctx[i]);
-	cmd = vfio_pci_memory_lock_and_enable(vdev);
 	pci_free_irq_vectors(vdev->pdev);
 	vfio_pci_memory_unlock_and_restore(vdev, cmd);
 	/* MSI off turns INTx back on: keep a shared line quiet */

@@ -502,7 +502,8 @@ static bool msix_on(struct test_ctx *t, const int *fds, int n)
 
 /*
  * All vectors on, each raised by e1000e on its own; then one vector's
- * trigger removed and replaced at run time, and loopback on a range.
+ * trigger removed and replaced at run time, also with memory decode off,
+ * and loopback on a range.
  */
 void e1000e_msix_vectors(struct test_ctx *t)
 {
@@ -533,6 +534,20 @@ void e1000e_msix_vectors(struct test_ctx *t)
 	e1000e_raise(t, 1);
 	expect_fire(t, x, "vector 1 with its new trigger");
 	expect_quiet(t, fds[1], "vector 1's old trigger");
+
+	/*
+	 * A trigger set while the user has memory decode off still reaches
+	 * the vector's table entry (in BAR3): the kernel unmasks it there.
+	 */
+	set_ok(t, irq_set_fds(t->d, MSIX, TRIGGER, 1, 1, (int[]){ -1 }),
+	       "MSI-X vector 1 fd -1 again");
+	if (!cmd_update(t, 0, PCI_COMMAND_MEMORY)) {
+		set_ok(t, irq_set_fds(t->d, MSIX, TRIGGER, 1, 1, &x),
+		       "MSI-X vector 1 set with memory decode off");
+		cmd_update(t, PCI_COMMAND_MEMORY, 0);
+	}
+	e1000e_raise(t, 1);
+	expect_fire(t, x, "vector 1 set while memory decode was off");
 
 	set_ok(t, irq_none(t->d, MSIX, TRIGGER, 2, 2), "MSI-X loopback 2-3");
 	expect_fire(t, fds[2], "loopback vector 2");
