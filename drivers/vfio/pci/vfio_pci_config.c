@@ -467,10 +467,13 @@ static int cfg_hw_set_power(void *priv, u8 state)
 	return 0;
 }
 
+/* FLR written by userspace, from D0 with its state (see cfg_hw_set_power) */
 static int cfg_hw_reset(void *priv)
 {
 	struct vfio_pci_core_device *vdev = priv;
 
+	if (vdev->pdev->current_state != PCI_D0)
+		cfg_hw_set_power(vdev, 0);
 	return pci_try_reset_function(vdev->pdev);
 }
 
@@ -584,9 +587,12 @@ void vfio_pci_config_close(struct vfio_pci_core_device *vdev)
 
 /**
  * vfio_pci_config_wake() - bring back to D0 a device userspace put in D3hot
- * @vdev: an open device; memory_lock held for write
+ * @vdev: a device, open or not; memory_lock held for write
  *
- * For the runtime suspend, which needs the state the device had in D0.
+ * For what needs the state the device had in D0: the runtime suspend, a
+ * reset (which would otherwise save and restore the state of D3hot, and
+ * leave the D0 state kept for the return unspent), the close. A device
+ * in D0 is left alone.
  */
 void vfio_pci_config_wake(struct vfio_pci_core_device *vdev)
 {

@@ -303,9 +303,10 @@ static bool set_has_vfs(struct vfio_pci_core_device *vdev)
 }
 
 /*
- * Reset the slot or bus under the set lock, with every member awake, its
- * BAR mappings zapped and its memory_lock held so that no access reaches
- * a function while it is in reset.
+ * Reset the slot or bus under the set lock, with every member awake (in
+ * D0 with its state, also one userspace put in D3hot), its BAR mappings
+ * zapped and its memory_lock held so that no access reaches a function
+ * while it is in reset.
  */
 static int set_reset_locked(struct vfio_pci_core_device *vdev)
 {
@@ -317,8 +318,10 @@ static int set_reset_locked(struct vfio_pci_core_device *vdev)
 	ret = vfio_pci_pm_get_set(set);
 	if (ret)
 		return ret;
-	list_for_each_entry(cur, &set->device_list, vdev.dev_set_list)
+	list_for_each_entry(cur, &set->device_list, vdev.dev_set_list) {
 		vfio_pci_decode_lock_in_set(cur);
+		vfio_pci_config_wake(cur);
+	}
 	ret = pci_reset_bus(vdev->pdev);
 	list_for_each_entry(cur, &set->device_list, vdev.dev_set_list) {
 		if (!ret) {
@@ -478,7 +481,9 @@ long vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
  * @vdev: an open device
  *
  * Resets the function alone, with its BAR mappings zapped first; the PCI
- * core saves and restores its config state around the reset.
+ * core saves and restores its config state around the reset. A function
+ * userspace put in D3hot first returns to D0 with the state it had there
+ * (vfio_pci_config_wake()), which the reset then keeps.
  *
  * Return: 0, -EINVAL when the device has no function reset, or the PCI
  * core's error.
@@ -490,6 +495,7 @@ long vfio_pci_ioctl_reset(struct vfio_pci_core_device *vdev)
 	if (!vdev->reset_works)
 		return -EINVAL;
 	vfio_pci_decode_lock(vdev, true);
+	vfio_pci_config_wake(vdev);
 	ret = pci_try_reset_function(vdev->pdev);
 	vfio_pci_decode_unlock(vdev);
 	return ret;

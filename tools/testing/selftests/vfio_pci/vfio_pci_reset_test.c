@@ -873,6 +873,92 @@ static void test_reset_flr(struct test_ctx *t)
 	check_alive(t, "an FLR through device control");
 }
 
+/* values of the PMCSR power state field */
+#define PSTATE_D0	0
+#define PSTATE_D3HOT	3
+
+/* Write the power state field of the PM capability at @pm. */
+static int set_pstate(struct test_ctx *t, int pm, __u32 state)
+{
+	__u32 ctl = cfg_read16(t, pm + PCI_PM_CTRL);
+
+	return vfio_cfg_write(t->d, pm + PCI_PM_CTRL, 2,
+			      (ctl & ~PCI_PM_CTRL_STATE_MASK) | state);
+}
+
+/* FLR through PCIe device control: 0, or -ENOTTY without FLR. */
+static int devctl_flr(struct test_ctx *t)
+{
+	int pos = vfio_cfg_find_cap(t->d, PCI_CAP_ID_EXP);
+	__u32 cap = 0;
+
+	if (pos <= 0 || vfio_cfg_read(t->d, pos + PCI_EXP_DEVCAP, 4, &cap) ||
+	    !(cap & PCI_EXP_DEVCAP_FLR))
+		return -ENOTTY;
+	return vfio_cfg_write(t->d, pos + PCI_EXP_DEVCTL, 2,
+			      cfg_read16(t, pos + PCI_EXP_DEVCTL) |
+			      PCI_EXP_DEVCTL_BCR_FLR);
+}
+
+/*
+ * One reset of a function userspace put in D3hot: the reset brings it to
+ * D0 through the path that gives it back its D0 state, and that state is
+ * spent. A later D3hot and D0 then bring back the command register
+ * written after the reset, not the one from before it.
+ */
+static void reset_in_d3hot(struct test_ctx *t, int pm, const char *how,
+			   int (*reset)(struct test_ctx *t))
+{
+	const __u32 before = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	const __u32 after = PCI_COMMAND_MEMORY;
+	__u32 hw;
+	int ret;
+
+	cmd_write(t, before);
+	if (check_ok(t, set_pstate(t, pm, PSTATE_D3HOT), "D3hot before %s", how))
+		return;
+	ret = reset(t);
+	if (ret == -ENOTTY) {
+		ktap_diag("%s: no %s", t->name, how);
+		set_pstate(t, pm, PSTATE_D0);
+		return;
+	}
+	if (check_ok(t, ret, "%s in D3hot", how))
+		return;
+	check(t, (cfg_read16(t, pm + PCI_PM_CTRL) & PCI_PM_CTRL_STATE_MASK) ==
+	      PSTATE_D0, "not in D0 after %s", how);
+	cmd_write(t, after);
+	check_ok(t, set_pstate(t, pm, PSTATE_D3HOT), "D3hot after %s", how);
+	check_ok(t, set_pstate(t, pm, PSTATE_D0), "D0 after %s", how);
+	hw = phys_cfg16(t, PCI_COMMAND) & before;
+	check(t, hw == after,
+	      "%s in D3hot: D3hot and D0 after it gave COMMAND 0x%04x, written 0x%04x",
+	      how, hw, after);
+	check_alive(t, how);
+}
+
+static int ioctl_reset(struct test_ctx *t)
+{
+	return device_reset(t->d);
+}
+
+/* VFIO_DEVICE_RESET and FLR through device control, each from D3hot. */
+static void test_reset_d3hot(struct test_ctx *t)
+{
+	int pm = vfio_cfg_find_cap(t->d, PCI_CAP_ID_PM);
+
+	if (pm <= 0) {
+		t->skip = "no PM capability: no D3hot";
+		return;
+	}
+	if (!reset_flagged(t)) {
+		t->skip = "GET_INFO offers no VFIO_DEVICE_RESET";
+		return;
+	}
+	reset_in_d3hot(t, pm, "VFIO_DEVICE_RESET", ioctl_reset);
+	reset_in_d3hot(t, pm, "FLR through device control", devctl_flr);
+}
+
 /*
  * A mapping of BAR0 made before the reset works after it: the reset
  * takes the pages away and the next access faults them back in.
@@ -1473,6 +1559,7 @@ static const struct test tests[] = {
 	{ "reset_mmap", test_reset_mmap },
 	{ "reset_config", test_reset_config },
 	{ "reset_flr", test_reset_flr },
+	{ "reset_d3hot", test_reset_d3hot },
 	{ "info_argsz", test_info_argsz },
 	{ "info_list", test_info_list },
 	{ "hot_reset", test_hot_reset },
