@@ -9,7 +9,11 @@
 # the guest's AER driver reports it to every driver below that port, ours
 # signals ERR, and the device must still answer. (QEMU's e1000e cannot
 # send the error itself: its Device Control reporting bits are read-only
-# zero, so its messages never leave it.) The host then hot-unplugs edu
+# zero, so its messages never leave it.) Then a hot reset and SET_IRQS
+# run on edu: the error handler's locks and theirs in one boot, so that
+# lockdep (debug flavor) sees any cycle between them (the error handler
+# runs under pci_bus_sem, which a bus reset takes inside memory_lock,
+# which SET_IRQS takes inside igate). The host then hot-unplugs edu
 # with QMP device_del: the kernel asks for the device back through REQ;
 # the program ignores the request until the kernel asks again (every 10
 # s) and then exits with the device open, and the unplug must complete
@@ -34,6 +38,14 @@ rm -rf "$dir"
 	rig_bind "$nic" vfio-pci && rig_bind "$edu" vfio-pci || exit 1
 	"$RIG_BIN/vfio_pci_wait_event" "$nic" err '$wait_s' "$RIG_OUT/ready-err" ||
 		exit 1
+	for run in "vfio_pci_reset_test hot_reset" "vfio_pci_irq_test msi"; do
+		set -- $run
+		VFIO_TEST_ONLY=$2 "$RIG_BIN/$1" "$edu" > "$RIG_OUT/$1.ktap" || {
+			echo "$1 ($2) failed after the ERR event"
+			exit 1
+		}
+		echo "$1 ($2) passed after the ERR event"
+	done
 	"$RIG_BIN/vfio_pci_wait_event" "$edu" req-ignore '$wait_s' \
 		"$RIG_OUT/ready-req" || exit 1
 	for i in $(seq 60); do

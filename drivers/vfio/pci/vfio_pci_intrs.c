@@ -78,36 +78,45 @@ static void trigger_put(struct eventfd_ctx **trigger)
 	*trigger = NULL;
 }
 
-/* ---- INTx ---- */
-
 /*
- * Tell userspace the line fired. The eventfd is read under RCU: it is
- * replaced or dropped only after a grace period (intx_set_trigger()), so
- * any context may signal it without irqlock, which the unmask eventfd's
- * wakeup takes inside its own wait queue lock.
+ * The eventfds signalled from outside igate (INTx from its handler and
+ * the unmask eventfd's wakeup, ERR from AER recovery, REQ from the VFIO
+ * core's unregistration) are read under RCU and signalled there:
+ * trigger_replace() installs a new one and drops the old one only after a
+ * grace period. So those paths take no lock of the device: the AER error
+ * handler runs under pci_bus_sem, which a bus reset takes while it holds
+ * memory_lock, itself taken under igate.
  */
-static void intx_signal(struct vfio_pci_core_device *vdev)
+static void trigger_signal(struct eventfd_ctx **slot)
 {
 	struct eventfd_ctx *trigger;
 
 	rcu_read_lock();
-	trigger = READ_ONCE(vdev->intx_trigger);
+	trigger = READ_ONCE(*slot);
 	if (trigger)
 		eventfd_signal(trigger);
 	rcu_read_unlock();
 }
 
-/* Install @trigger and drop the eventfd it replaces once nobody reads it. */
-static void intx_set_trigger(struct vfio_pci_core_device *vdev,
-			     struct eventfd_ctx *trigger)
+/* Install @trigger in @slot and drop the eventfd it replaces. igate held. */
+static void trigger_replace(struct eventfd_ctx **slot,
+			    struct eventfd_ctx *trigger)
 {
-	struct eventfd_ctx *old = vdev->intx_trigger;
+	struct eventfd_ctx *old = *slot;
 
-	WRITE_ONCE(vdev->intx_trigger, trigger);
+	WRITE_ONCE(*slot, trigger);
 	if (!old)
 		return;
 	synchronize_rcu();
 	eventfd_ctx_put(old);
+}
+
+/* ---- INTx ---- */
+
+/* Tell userspace the line fired; any context, no lock. */
+static void intx_signal(struct vfio_pci_core_device *vdev)
+{
+	trigger_signal(&vdev->intx_trigger);
 }
 
 static irqreturn_t intx_handler(int irq, void *data)
@@ -355,7 +364,7 @@ static void intx_disable(struct vfio_pci_core_device *vdev)
 		pci_intx(vdev->pdev, 0);
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
 	free_irq(ctx->irq, vdev);
-	intx_set_trigger(vdev, NULL);
+	trigger_replace(&vdev->intx_trigger, NULL);
 	kfree(ctx->name);
 	ctx_free(vdev);
 }
@@ -582,7 +591,7 @@ static int intx_trigger(struct vfio_pci_core_device *vdev, unsigned int start,
 	if (IS_ERR(trigger))
 		return PTR_ERR(trigger);
 	if (irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX)) {
-		intx_set_trigger(vdev, trigger);
+		trigger_replace(&vdev->intx_trigger, trigger);
 		return 0;
 	}
 	/* an fd of -1 enables the line with nobody told yet, as upstream */
@@ -676,7 +685,7 @@ static int single_trigger(struct eventfd_ctx **slot, unsigned int count,
 		if (count)
 			eventfd_signal(*slot);
 		else
-			trigger_put(slot);
+			trigger_replace(slot, NULL);
 		return 0;
 	}
 	if (!count)
@@ -692,8 +701,7 @@ static int single_trigger(struct eventfd_ctx **slot, unsigned int count,
 	trigger = trigger_get(fd);
 	if (IS_ERR(trigger))
 		return PTR_ERR(trigger);
-	trigger_put(slot);
-	*slot = trigger;
+	trigger_replace(slot, trigger);
 	return 0;
 }
 
@@ -798,8 +806,8 @@ void vfio_pci_irqs_close(struct vfio_pci_core_device *vdev)
 		intx_disable(vdev);
 	else if (!irq_is(vdev, IRQ_NONE_TYPE))
 		msi_disable(vdev);
-	trigger_put(&vdev->err_trigger);
-	trigger_put(&vdev->req_trigger);
+	trigger_replace(&vdev->err_trigger, NULL);
+	trigger_replace(&vdev->req_trigger, NULL);
 	mutex_unlock(&vdev->igate);
 }
 
@@ -809,24 +817,23 @@ void vfio_pci_irqs_close(struct vfio_pci_core_device *vdev)
  * @count: how many times it asked already
  *
  * Signals the request eventfd; without one, says once in the log that the
- * removal waits for userspace to close the device.
+ * removal waits for userspace to close the device. Takes no lock of the
+ * device (see trigger_signal()).
  */
 void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count)
 {
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 
-	mutex_lock(&vdev->igate);
-	if (vdev->req_trigger) {
+	if (READ_ONCE(vdev->req_trigger)) {
 		if (!(count % 10))
 			pci_notice_ratelimited(vdev->pdev,
 					       "vfio: asking userspace for the device (#%u)\n",
 					       count);
-		eventfd_signal(vdev->req_trigger);
+		trigger_signal(&vdev->req_trigger);
 	} else if (!count) {
 		pci_warn(vdev->pdev,
 			 "vfio: no request eventfd; removal waits until userspace closes the device\n");
 	}
-	mutex_unlock(&vdev->igate);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_request);
 
@@ -836,7 +843,8 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_request);
  * @state: the channel state the PCI core's error recovery found
  *
  * Tells userspace of an uncorrectable error through the ERR eventfd and
- * leaves recovery to it.
+ * leaves recovery to it. Takes no lock of the device (see
+ * trigger_signal()).
  *
  * Return: %PCI_ERS_RESULT_CAN_RECOVER.
  */
@@ -845,10 +853,7 @@ pci_ers_result_t vfio_pci_core_aer_err_detected(struct pci_dev *pdev,
 {
 	struct vfio_pci_core_device *vdev = pci_get_drvdata(pdev);
 
-	mutex_lock(&vdev->igate);
-	if (vdev->err_trigger)
-		eventfd_signal(vdev->err_trigger);
-	mutex_unlock(&vdev->igate);
+	trigger_signal(&vdev->err_trigger);
 	return PCI_ERS_RESULT_CAN_RECOVER;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_aer_err_detected);

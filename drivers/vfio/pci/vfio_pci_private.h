@@ -51,6 +51,12 @@
  *
  * No user copy is done with memory_lock held: the user buffer may itself
  * be a mapping of a BAR, whose fault would take memory_lock again.
+ *
+ * A slot or bus reset takes pci_bus_sem inside the members' memory_lock.
+ * The PCI error handler (error_detected), called under the device lock
+ * and pci_bus_sem, and the VFIO core's request, called under the device
+ * lock of an unbind or a removal, take none of the locks above: they read
+ * the ERR and REQ eventfds under RCU.
  */
 
 /*
@@ -294,8 +300,8 @@ struct vfio_pci_vf_token;
  *	userspace may see
  * @pci_2_3: INTx is masked with the device's INTx-disable bit
  * @has_dyn_msix: MSI-X vectors can be added to an enabled table
- * @err_trigger: eventfd of the error notification, or NULL
- * @req_trigger: eventfd of the device request, or NULL
+ * @err_trigger: eventfd of the error notification, or NULL; read under RCU
+ * @req_trigger: eventfd of the device request, or NULL; read under RCU
  * @irqlock: protects @intx_masked and @intx_user_disabled
  * @intx_masked: the INTx line is masked
  * @intx_user_disabled: userspace set the virtual INTx-disable bit
