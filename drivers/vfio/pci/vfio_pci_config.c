@@ -572,14 +572,11 @@ int vfio_pci_config_open(struct vfio_pci_core_device *vdev)
 }
 
 /*
- * Tear down the view of a closing device. A device userspace left in a low
- * power state comes back to D0, with the state it had before, so that the
- * close can reset and restore it.
+ * Tear down the view of a closing device, which the close has already
+ * brought back to D0 (vfio_pci_config_wake()).
  */
 void vfio_pci_config_close(struct vfio_pci_core_device *vdev)
 {
-	if (vdev->pdev->current_state != PCI_D0)
-		cfg_hw_set_power(vdev, 0);
 	vfio_pci_vconfig_free(&vdev->vconfig);
 	kfree(vdev->pm_saved);
 	vdev->pm_saved = NULL;

@@ -85,9 +85,10 @@ static void trigger_put(struct eventfd_ctx **trigger)
  * trigger_replace() installs a new one and drops the old one only after a
  * grace period. So those paths take no lock of the device: the AER error
  * handler runs under pci_bus_sem, which a bus reset takes while it holds
- * memory_lock, itself taken under igate.
+ * memory_lock, itself taken under igate. trigger_signal() says whether
+ * there was an eventfd to signal.
  */
-static void trigger_signal(struct eventfd_ctx **slot)
+static bool trigger_signal(struct eventfd_ctx **slot)
 {
 	struct eventfd_ctx *trigger;
 
@@ -96,6 +97,7 @@ static void trigger_signal(struct eventfd_ctx **slot)
 	if (trigger)
 		eventfd_signal(trigger);
 	rcu_read_unlock();
+	return trigger;
 }
 
 /* Install @trigger in @slot and drop the eventfd it replaces. igate held. */
@@ -824,12 +826,11 @@ void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count)
 {
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 
-	if (READ_ONCE(vdev->req_trigger)) {
+	if (trigger_signal(&vdev->req_trigger)) {
 		if (!(count % 10))
 			pci_notice_ratelimited(vdev->pdev,
 					       "vfio: asking userspace for the device (#%u)\n",
 					       count);
-		trigger_signal(&vdev->req_trigger);
 	} else if (!count) {
 		pci_warn(vdev->pdev,
 			 "vfio: no request eventfd; removal waits until userspace closes the device\n");
