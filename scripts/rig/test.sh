@@ -118,21 +118,22 @@ if [ $st -eq 0 ]; then result ok rig_selftest; else result "not ok" rig_selftest
 for f in $flavors; do
 	step "build_$f" "$RIG_TOP/scripts/rig/build.sh" "$f"
 done
+step tools make -C "$RIG_TOP/tools/testing/selftests/vfio_pci"
+# The debug suite takes three times vm's: it starts first and runs beside
+# the rest (the static checks included), each guest on a core of its own
+# (TCG runs all of a guest's vCPUs on one thread), unless RIG_SERIAL=1.
+# Its report keeps its place below.
+bg=
+if [[ " $flavors " == *" debug "* ]] && [ "${RIG_SERIAL:-0}" != 1 ]; then
+	guest_run debug &
+	bg=$!
+fi
 step checkpatch check_checkpatch
 step kernel_doc check_kerneldoc
 step mlx5_core_build check_mlx5_core
 if [[ " $flavors " == *" vm "* ]]; then
 	step sparse_w1 check_sparse
 	step "rebuild_vm" "$RIG_TOP/scripts/rig/build.sh" vm
-fi
-step tools make -C "$RIG_TOP/tools/testing/selftests/vfio_pci"
-# The debug suite takes four times vm's: it runs beside the rest, each
-# guest on a core of its own (TCG runs all of a guest's vCPUs on one
-# thread), unless RIG_SERIAL=1. Its report keeps its place below.
-bg=
-if [[ " $flavors " == *" debug "* ]] && [ "${RIG_SERIAL:-0}" != 1 ]; then
-	guest_run debug &
-	bg=$!
 fi
 # ERR from an injected AER error, REQ from a hot-unplug (host-driven)
 for f in $flavors; do
