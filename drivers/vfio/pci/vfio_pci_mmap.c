@@ -190,9 +190,11 @@ void vfio_pci_decode_unlock(struct vfio_pci_core_device *vdev)
  * @vdev: an open device
  *
  * For the kernel's own accesses to the device's memory (the MSI-X table,
- * the ROM) whatever the state userspace left memory enable in: holds
- * memory_lock for write, so no user access or fault runs meanwhile, and
- * turns memory decode on.
+ * the ROM) whatever state userspace left the function in: holds
+ * memory_lock for write, so no user access or fault runs meanwhile,
+ * brings a function userspace put in D3hot back to D0 with its state (a
+ * function in D3hot decodes nothing; it stays in D0, as PMCSR then
+ * reads) and turns memory decode on.
  *
  * Return: the command register as it was, for
  * vfio_pci_memory_unlock_and_restore().
@@ -202,6 +204,7 @@ u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev)
 	u16 cmd = 0;
 
 	down_write(&vdev->memory_lock);
+	vfio_pci_config_wake(vdev);
 	pci_read_config_word(vdev->pdev, PCI_COMMAND, &cmd);
 	if (!(cmd & PCI_COMMAND_MEMORY))
 		pci_write_config_word(vdev->pdev, PCI_COMMAND,
@@ -219,7 +222,8 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
 {
 	if (!(cmd & PCI_COMMAND_MEMORY))
 		pci_write_config_word(vdev->pdev, PCI_COMMAND, cmd);
-	up_write(&vdev->memory_lock);
+	/* a function woken from D3hot decodes again, as its COMMAND says */
+	vfio_pci_decode_unlock(vdev);
 }
 
 /**

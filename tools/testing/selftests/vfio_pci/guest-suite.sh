@@ -76,6 +76,10 @@ ours() { [ "$RIG_FLAVOR" != upstream ]; }
 # tells the test programs the driver is the base tree's (races of its
 # own are reported there, not failed)
 ours || export VFIO_BASE_TREE=1
+# the base tree's driver writes the MSI-X table of a function the user
+# put in D3hot, where it decodes no memory, and leaves it there
+ours || export VFIO_TEST_XFAIL="msix_d3hot:the base tree's driver writes \
+the MSI-X table of a function in D3hot"
 
 # kunit_suites "MODULE..." SUITE...: load KUnit modules, print their
 # suites as one KTAP document, also kept as $RIG_OUT/kunit.ktap for

@@ -159,6 +159,7 @@ void msi_config_view(struct test_ctx *t);
 void msix_info_any(struct test_ctx *t);
 void msix_config_view(struct test_ctx *t);
 void msix_dynamic_any(struct test_ctx *t);
+void msix_d3hot_any(struct test_ctx *t);
 
 /* vfio_pci_irq_devices.c: edu and e1000e */
 void edu_ack(struct test_ctx *t, __u32 val);

@@ -824,6 +824,103 @@ out:
 	fds_close(fds, 2);
 }
 
+/* values of the PMCSR power state field */
+#define PSTATE_D0	0
+#define PSTATE_D3HOT	3
+
+/* The power state field of PMCSR, as the user reads it. */
+static __u32 pstate(struct test_ctx *t, int pm)
+{
+	__u32 ctl = ~0u;
+
+	check_ok(t, vfio_cfg_read(t->d, pm + PCI_PM_CTRL, 2, &ctl),
+		 "PMCSR read");
+	return ctl & PCI_PM_CTRL_STATE_MASK;
+}
+
+/* The user puts the function in D3hot: false when it did not get there. */
+static bool user_d3hot(struct test_ctx *t, int pm, const char *before)
+{
+	__u32 ctl = ~0u;
+
+	if (check_ok(t, vfio_cfg_read(t->d, pm + PCI_PM_CTRL, 2, &ctl),
+		     "PMCSR read before %s", before) ||
+	    check_ok(t, vfio_cfg_write(t->d, pm + PCI_PM_CTRL, 2,
+				       (ctl & ~PCI_PM_CTRL_STATE_MASK) |
+				       PSTATE_D3HOT),
+		     "PMCSR D3hot before %s", before))
+		return false;
+	return !check(t, pstate(t, pm) == PSTATE_D3HOT,
+		      "PMCSR does not read D3hot before %s", before);
+}
+
+/*
+ * After a SET_IRQS in D3hot: the function is in D0 (the user's PMCSR and
+ * the kernel's power_state) with the command register it had.
+ */
+static void woken(struct test_ctx *t, int pm, __u16 cmd, const char *what)
+{
+	char st[16] = "";
+	ssize_t n = sysfs_read(t->bdf, "power_state", st, sizeof(st) - 1, 0);
+
+	st[n > 0 ? n : 0] = 0;
+	check(t, pstate(t, pm) == PSTATE_D0,
+	      "PMCSR reads D%u after %s: the MSI-X table was written in D3hot",
+	      pstate(t, pm), what);
+	check(t, !strncmp(st, "D0", 2), "power_state \"%.5s\" after %s",
+	      st, what);
+	check(t, (phys_cfg16(t, PCI_COMMAND) & cmd) == cmd,
+	      "the function's COMMAND 0x%04x after %s lost 0x%04x",
+	      phys_cfg16(t, PCI_COMMAND), what, cmd);
+}
+
+/*
+ * MSI-X vectors cleared and set, and MSI-X disabled, while the user has
+ * the function in D3hot, where it decodes no memory: the kernel writes
+ * the MSI-X table (in a BAR) only after bringing the function back to D0
+ * with its state, where it then stays, and a vector set so fires.
+ */
+void msix_d3hot_any(struct test_ctx *t)
+{
+	const __u16 cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	int pm = vfio_cfg_find_cap(t->d, PCI_CAP_ID_PM);
+	int fds[2] = { -1, -1 }, none = -1, pos;
+
+	if (pm <= 0) {
+		t->skip = "no PM capability: no D3hot";
+		return;
+	}
+	irq_fresh(t);
+	pos = vec_cap(t, MSIX);
+	fds_open(t, fds, 2);
+	if (t->fails || pos <= 0 || !vec_on(t, MSIX, fds, 1) ||
+	    cmd_update(t, cmd, 0))
+		goto out;
+	if (!user_d3hot(t, pm, "clearing vector 0"))
+		goto out;
+	set_ok(t, irq_set_fds(t->d, MSIX, TRIGGER, 0, 1, &none),
+	       "MSI-X vector 0 fd -1 in D3hot");
+	woken(t, pm, cmd, "clearing vector 0 in D3hot");
+	if (!user_d3hot(t, pm, "setting vector 0"))
+		goto out;
+	set_ok(t, irq_set_fds(t->d, MSIX, TRIGGER, 0, 1, &fds[1]),
+	       "MSI-X vector 0 given a trigger in D3hot");
+	woken(t, pm, cmd, "setting vector 0 in D3hot");
+	loop_vector(t, MSIX, &fds[1], 1, 0);
+	if (!user_d3hot(t, pm, "disabling MSI-X"))
+		goto out;
+	set_ok(t, irq_disable(t->d, MSIX), "MSI-X disable in D3hot");
+	woken(t, pm, cmd, "disabling MSI-X in D3hot");
+	check(t, !dev_vec_on(t, MSIX, pos),
+	      "the device's MSI-X is on after SET_IRQS disabled it in D3hot");
+out:
+	if (pm > 0 && pstate(t, pm) != PSTATE_D0)
+		vfio_cfg_write(t->d, pm + PCI_PM_CTRL, 2, PSTATE_D0);
+	irq_fresh(t);
+	cmd_update(t, 0, PCI_COMMAND_MASTER);
+	fds_close(fds, 2);
+}
+
 /* ---- ERR and REQ ---- */
 
 /*

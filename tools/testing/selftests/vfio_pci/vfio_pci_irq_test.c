@@ -244,6 +244,12 @@ static void test_msix_dynamic(struct test_ctx *t)
 		msix_dynamic_any(t);
 }
 
+static void test_msix_d3hot(struct test_ctx *t)
+{
+	if (need_msix(t, 1))
+		msix_d3hot_any(t);
+}
+
 static void test_bad_set_irqs(struct test_ctx *t)
 {
 	if (dev_kind == DEV_EDU)
@@ -300,6 +306,7 @@ SETTLED(test_msix_info)
 SETTLED(test_msix_config_view)
 SETTLED(test_msix_vectors)
 SETTLED(test_msix_dynamic)
+SETTLED(test_msix_d3hot)
 SETTLED(test_err_req)
 SETTLED(test_bad_set_irqs)
 SETTLED(test_dma)
@@ -321,6 +328,7 @@ static const struct test tests[] = {
 	{ "msix_config_view", test_msix_config_view_settled },
 	{ "msix_vectors", test_msix_vectors_settled },
 	{ "msix_dynamic", test_msix_dynamic_settled },
+	{ "msix_d3hot", test_msix_d3hot_settled },
 	{ "err_req", test_err_req_settled },
 	{ "bad_set_irqs", test_bad_set_irqs_settled },
 	{ "dma", test_dma_settled },
