@@ -577,8 +577,9 @@ static int intx_trigger(struct vfio_pci_core_device *vdev, unsigned int start,
 		intx_disable(vdev);
 		return 0;
 	}
-	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) &&
-	    !irq_is(vdev, IRQ_NONE_TYPE))
+	/* past the disable, a count of 0 brings no data to act on */
+	if (!count || (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) &&
+		       !irq_is(vdev, IRQ_NONE_TYPE)))
 		return -EINVAL;
 	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
 		/* loopback, of an enabled line only, not while disabled */
@@ -661,6 +662,9 @@ static int msi_trigger(struct vfio_pci_core_device *vdev, int type,
 	}
 	if (irq_is(vdev, type))
 		return msi_set_block(vdev, start, count, data);
+	/* enabling wants at least one vector */
+	if (!count)
+		return -EINVAL;
 	ret = msi_enable(vdev, type, start + count);
 	if (ret)
 		return ret;

@@ -68,6 +68,13 @@ static const struct bad_case bad_cases[] = {
 	  FD_EVENTFD, EINVAL },
 	{ "count 2 on edu's one MSI vector", ST_OFF, MSI, TRIG_EFD, 0, 2, 0,
 	  FD_EVENTFD, EINVAL },
+	/* past INTx's disable, a count of 0 brings no data to act on */
+	{ "INTx trigger eventfd, count 0", ST_OFF, INTX, TRIG_EFD, 0, 0, 0,
+	  FD_EVENTFD, EINVAL },
+	{ "INTx trigger eventfd, count 0, INTx on", ST_INTX, INTX, TRIG_EFD,
+	  0, 0, 0, FD_EVENTFD, EINVAL },
+	{ "INTx trigger bool, count 0, INTx on", ST_INTX, INTX,
+	  TRIGGER | DATA_BOOL, 0, 0, 0, FD_EVENTFD, EINVAL },
 	{ "MSI-X on a device without MSI-X", ST_OFF, MSIX, TRIG_EFD, 0, 1,
 	  0, FD_EVENTFD, EINVAL },
 	{ "ERR on a conventional PCI device", ST_OFF, ERR, TRIG_EFD, 0, 1,
