@@ -134,7 +134,7 @@ long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 		ret = bar_region_info(vdev, &info, &caps);
 		break;
 	case VFIO_PCI_ROM_REGION_INDEX:
-		info.size = vfio_pci_rom_region_size(vdev);
+		ret = vfio_pci_rom_region_size(vdev, &info.size);
 		info.flags = info.size ? VFIO_REGION_INFO_FLAG_READ : 0;
 		break;
 	case VFIO_PCI_CONFIG_REGION_INDEX:

@@ -555,7 +555,7 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
 			bool write);
 ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 			  char __user *buf, size_t count, loff_t pos);
-u64 vfio_pci_rom_region_size(struct vfio_pci_core_device *vdev);
+int vfio_pci_rom_region_size(struct vfio_pci_core_device *vdev, u64 *size);
 void __iomem *vfio_pci_bar_iomap(struct vfio_pci_core_device *vdev,
 				 unsigned int bar);
 ssize_t vfio_pci_io_rw(struct vfio_pci_core_device *vdev, void __iomem *io,

@@ -247,33 +247,63 @@ static u64 rom_window(struct pci_dev *pdev)
 	return SZ_128K;
 }
 
+/*
+ * Does an image start the ROM (its 0xaa55 signature)? Looked at through a
+ * mapping of our own, so that a mapping that fails for want of memory is
+ * told apart from a ROM without an image (pci_map_rom() answers NULL to
+ * both). Memory decode on and bar_lock held by the caller. Return: 1, 0,
+ * or -ENOMEM.
+ */
+static int rom_image_present(struct pci_dev *pdev)
+{
+	struct resource *res = pci_resource_n(pdev, PCI_ROM_RESOURCE);
+	void __iomem *rom;
+	u16 sig;
+
+	/* a ROM BAR no window was assigned to decodes nothing */
+	if (!res->parent && !(res->flags & IORESOURCE_ROM_SHADOW))
+		return 0;
+	if (pci_enable_rom(pdev))
+		return 0;
+	rom = ioremap(res->start, sizeof(sig));
+	if (!rom) {
+		pci_disable_rom(pdev);
+		return -ENOMEM;
+	}
+	sig = readw(rom);
+	iounmap(rom);
+	pci_disable_rom(pdev);
+	return sig == 0xaa55;
+}
+
 /**
  * vfio_pci_rom_region_size() - size of the ROM region userspace sees
  * @vdev: an open device
+ * @size: set to the ROM BAR's size, 128 KiB for a shadowed ROM, or 0
  *
- * A ROM BAR with no valid image behind it is no ROM: the image is looked
- * for with memory decode on for the look, as a ROM needs it.
+ * A ROM BAR with no image behind it is no ROM: the image is looked for
+ * with memory decode on for the look, as a ROM needs it.
  *
- * Return: the ROM BAR's size, 128 KiB for a shadowed ROM, or 0.
+ * Return: 0, or -ENOMEM when the ROM could not be mapped to look.
  */
-u64 vfio_pci_rom_region_size(struct vfio_pci_core_device *vdev)
+int vfio_pci_rom_region_size(struct vfio_pci_core_device *vdev, u64 *size)
 {
-	struct pci_dev *pdev = vdev->pdev;
-	u64 window = rom_window(pdev);
-	void __iomem *rom;
-	size_t size;
+	u64 window = rom_window(vdev->pdev);
+	int present;
 	u16 cmd;
 
+	*size = 0;
 	if (!window)
 		return 0;
 	cmd = vfio_pci_memory_lock_and_enable(vdev);
 	mutex_lock(&vdev->bar_lock);
-	rom = pci_map_rom(pdev, &size);
-	if (rom)
-		pci_unmap_rom(pdev, rom);
+	present = rom_image_present(vdev->pdev);
 	mutex_unlock(&vdev->bar_lock);
 	vfio_pci_memory_unlock_and_restore(vdev, cmd);
-	return rom ? window : 0;
+	if (present < 0)
+		return present;
+	*size = present ? window : 0;
+	return 0;
 }
 
 /*
