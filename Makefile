@@ -3,7 +3,7 @@
 
 RIG := scripts/rig
 
-.PHONY: all run test bench boot mutants build setup vm debug upstream tools clean distclean
+.PHONY: all run test bench boot mutants fuzz build setup vm debug upstream tools clean distclean
 
 all: run
 
@@ -31,6 +31,10 @@ mutants: setup
 	@$(RIG)/build.sh vm
 	@$(MAKE) -s -C tools/testing/selftests/vfio_pci
 	@$(RIG)/mutants.sh
+
+## fuzz: vfio_pci_fuzz on every device on debug (FUZZ_TIME=600 seconds in all)
+fuzz:
+	@$(RIG)/fuzz.sh
 
 setup:
 	@$(RIG)/setup.sh

@@ -292,7 +292,7 @@ MLX5_RESULTS=$(($(echo $MLX5_FLOWS $MLX5_UAPI $MLX5_TEARDOWNS | wc -w) + 1))
 [ "${GUEST_SUITE_LIB:-0}" = 1 ] && return 0
 
 echo "KTAP version 1"
-echo "1..$((16 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
+echo "1..$((17 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
 	$RESET_DEVICES $POWER_DEVICES | wc -w) + VF_RESULTS + MLX5_RESULTS))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
 
@@ -357,6 +357,19 @@ else
 	result ok pf_with_vfs_refused "SKIP no nvme VF: creating it failed"
 fi
 if nvme_vf_remove; then result ok nvme_vf_remove; else result "not ok" nvme_vf_remove; fi
+
+# the crash reproducers and the corpus replayed, then a short fuzz, on
+# each device (make fuzz runs the long one); the base tree's driver is
+# the reference for behaviour, not what the fuzzer judges
+. "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-fuzz.sh"
+if ! ours; then
+	result ok fuzz "SKIP the fuzzer judges our driver"
+elif [ "$RIG_FLAVOR" = debug ]; then
+	FUZZ_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010"
+	subtest fuzz fuzz_test 15
+else
+	subtest fuzz fuzz_test 20
+fi
 
 # tools nobody here wrote, on whichever vfio-pci the flavor has
 . "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-clients.sh"

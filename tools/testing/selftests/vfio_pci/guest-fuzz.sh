@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+# vfio_pci_fuzz in the guest, for the suite (a short run) and make fuzz
+# (scripts/rig/fuzz.sh, a long one). Sourced after scripts/rig/guest-lib.sh
+# and guest-suite.sh's functions (bound_to).
+#
+# fuzz_test SECONDS prints one KTAP document, a result per device: the
+# device bound to vfio-pci; the crash reproducers (fuzz/repro) and the
+# device's corpus (fuzz/corpus/NAME.prog) replayed over the group path;
+# SECONDS of fuzzing alternating the group and cdev paths in sessions of
+# 20 programs, from the seed FUZZ_SEED (1 unless set: the suite's run is
+# the same each time; make fuzz takes the clock); then the device still
+# passing vfio_pci_basic_test. The kernel log is the rig's to judge (a
+# report fails the run). When the fuzzing kills the kernel,
+# $RIG_OUT/fuzz-NAME/session.log holds the programs of the session that
+# did it, for vfio_pci_fuzz -r.
+
+FUZZ_SRC=$RIG_TOP/tools/testing/selftests/vfio_pci/fuzz
+# name:vendor:device of each function fuzzed
+FUZZ_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010
+ivshmem:1af4:1110 vga:1234:1111 testdev:1b36:0005"
+
+# fuzz_one NAME BDF SECONDS: 0 when all of it went well; its output
+# (prose) on stdout
+fuzz_one() {
+	local name=$1 bdf=$2 secs=$3 out=$RIG_OUT/fuzz-$1 corpus rc
+	mkdir -p "$out"
+	corpus=$FUZZ_SRC/corpus/$name.prog
+	[ -f "$corpus" ] || corpus=$FUZZ_SRC/repro
+	"$RIG_BIN/vfio_pci_fuzz" -m group -r "$FUZZ_SRC/repro" -r "$corpus" \
+		"$bdf" || { echo "replay of the corpus failed"; return 1; }
+	"$RIG_BIN/vfio_pci_fuzz" -t "$secs" -S 20 -s "${FUZZ_SEED:-1}" \
+		-o "$out" ${FUZZ_CORPUS_OUT:+-w -c "$FUZZ_CORPUS_OUT/$name"} "$bdf"
+	rc=$?
+	[ $rc -eq 0 ] || { echo "vfio_pci_fuzz exited $rc"; return 1; }
+	"$RIG_BIN/vfio_pci_basic_test" "$bdf" > "$out/conformance.ktap" 2>&1 || {
+		grep '^not ok' "$out/conformance.ktap"
+		echo "vfio_pci_basic_test fails after the fuzzing"
+		return 1
+	}
+}
+
+fuzz_test() {
+	local secs=${1:-20} d name id bdf log rc
+	ktap_plan $(echo $FUZZ_DEVICES | wc -w)
+	for d in $FUZZ_DEVICES; do
+		name=${d%%:*} id=${d#*:}
+		log=$TMPDIR/fuzz-$name.log
+		if ! bdf=$(rig_find "$id"); then
+			ktap_res 1 "fuzz_$name" "no $id"
+			continue
+		fi
+		[ -n "$FUZZ_CORPUS_OUT" ] && mkdir -p "$FUZZ_CORPUS_OUT/$name"
+		bound_to "$bdf" vfio-pci || rig_bind "$bdf" vfio-pci > /dev/null
+		fuzz_one "$name" "$bdf" "$secs" > "$log" 2>&1
+		rc=$?
+		sed 's/^#* */# /' "$log" | grep -v '^# fuzz at:'
+		ktap_res $rc "fuzz_$name" "$(tail -n 1 "$log")"
+	done
+	return $ktap_bad
+}
