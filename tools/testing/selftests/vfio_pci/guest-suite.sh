@@ -292,7 +292,7 @@ MLX5_RESULTS=$(($(echo $MLX5_FLOWS $MLX5_UAPI $MLX5_TEARDOWNS | wc -w) + 1))
 [ "${GUEST_SUITE_LIB:-0}" = 1 ] && return 0
 
 echo "KTAP version 1"
-echo "1..$((17 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
+echo "1..$((20 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
 	$RESET_DEVICES $POWER_DEVICES | wc -w) + VF_RESULTS + MLX5_RESULTS))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
 
@@ -370,6 +370,16 @@ elif [ "$RIG_FLAVOR" = debug ]; then
 else
 	subtest fuzz fuzz_test 20
 fi
+# every allocation and user copy of each step failed in turn (the debug
+# flavor: elsewhere each test skips, there being no fault injection)
+. "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-fail-nth.sh"
+for name in edu e1000e nvme; do
+	if ours; then
+		subtest "fail_nth_$name" fail_nth_test "$name"
+	else
+		result ok "fail_nth_$name" "SKIP the sweep judges our driver's error paths"
+	fi
+done
 
 # tools nobody here wrote, on whichever vfio-pci the flavor has
 . "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-clients.sh"
