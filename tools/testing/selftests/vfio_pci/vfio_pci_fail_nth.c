@@ -738,6 +738,14 @@ static bool ioev_undo(struct test_ctx *t, void *p, int ret, unsigned int nth)
 	return vendor_ok(t, c->fd, "ioeventfd", nth) && ok;
 }
 
+/* Fault injection there, and BAR0's region info in @ri. */
+static bool bar0_ready(struct test_ctx *t, struct vfio_region_info *ri)
+{
+	return fi_ready(t) &&
+	       !check_ok(t, vfio_region_info(t->d, VFIO_PCI_BAR0_REGION_INDEX,
+					     ri), "BAR0 region info");
+}
+
 static void test_ioeventfd(struct test_ctx *t)
 {
 	struct ioev_ctx c = { .fd = t->d->device_fd };
@@ -748,10 +756,7 @@ static void test_ioeventfd(struct test_ctx *t)
 	};
 	struct vfio_region_info ri;
 
-	if (!fi_ready(t))
-		return;
-	if (check_ok(t, vfio_region_info(t->d, VFIO_PCI_BAR0_REGION_INDEX,
-					 &ri), "BAR0 region info"))
+	if (!bar0_ready(t, &ri))
 		return;
 	if (ri.size < 4) {
 		t->skip = "no BAR0";
@@ -851,10 +856,7 @@ static void test_mmap_bar0(struct test_ctx *t)
 				.sa_flags = SA_NODEFER };
 	struct vfio_region_info ri;
 
-	if (!fi_ready(t))
-		return;
-	if (check_ok(t, vfio_region_info(t->d, VFIO_PCI_BAR0_REGION_INDEX,
-					 &ri), "BAR0 region info"))
+	if (!bar0_ready(t, &ri))
 		return;
 	c.len = (size_t)sysconf(_SC_PAGESIZE);
 	if (!(ri.flags & VFIO_REGION_INFO_FLAG_MMAP) || ri.size < c.len) {
