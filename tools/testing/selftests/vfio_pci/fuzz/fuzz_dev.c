@@ -38,10 +38,10 @@ bool fuzz_avoided(const struct fuzz_dev *dev, uint32_t region, uint64_t off,
 {
 	const struct fuzz_avoid *a;
 
-	for (a = dev->avoid; a && a->vendor; a++)
-		if (a->vendor == dev->avoid->vendor &&
-		    a->device == dev->avoid->device && a->region == region &&
-		    off < a->end && off + len > a->start)
+	/* the device's rows follow each other from its first */
+	for (a = dev->avoid; a && a->vendor == dev->avoid->vendor &&
+	     a->device == dev->avoid->device; a++)
+		if (a->region == region && off < a->end && off + len > a->start)
 			return true;
 	return false;
 }

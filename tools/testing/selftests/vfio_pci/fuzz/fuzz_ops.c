@@ -537,7 +537,6 @@ static int exec_mmap(struct fuzz_dev *dev, const struct fuzz_op *op)
 	struct fuzz_map *m = &dev->maps[op->a[0] % FUZZ_MAPS];
 	size_t len = op->a[3];
 	void *p;
-	int ret = 0;
 
 	if (!len || len > MAP_MAX_LEN)
 		len = len ? MAP_MAX_LEN : 4096;
@@ -554,7 +553,7 @@ static int exec_mmap(struct fuzz_dev *dev, const struct fuzz_op *op)
 	m->region = (uint32_t)op->a[1];
 	m->offset = op->a[2];
 	pthread_mutex_unlock(&dev->maps_lock);
-	return ret;
+	return 0;
 }
 
 static void gen_slot(struct fuzz_dev *dev, struct fuzz_op *op)

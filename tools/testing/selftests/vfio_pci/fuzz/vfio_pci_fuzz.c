@@ -65,7 +65,6 @@ static struct {
 	bool quit;
 	uint8_t map[FUZZ_THREADS][FUZZ_MAP_SIZE];
 	struct fuzz_kcov kcov[FUZZ_THREADS];
-	unsigned long ops_run[FUZZ_THREADS];
 	bool verbose;
 } run;
 
@@ -118,7 +117,6 @@ static void run_ops(int id)
 			printf("# %d: %s on thread %d: %s\n", i,
 			       fuzz_ops[op->kind].name, id,
 			       ret ? strerror(-ret) : "ok");
-		run.ops_run[id]++;
 		__atomic_add_fetch(&stat.op_runs[op->kind], 1, __ATOMIC_RELAXED);
 		if (!ret)
 			__atomic_add_fetch(&stat.op_ok[op->kind], 1,
@@ -199,8 +197,6 @@ static unsigned int edges(void)
 
 static void run_prog(struct fuzz_dev *dev, const struct fuzz_prog *p)
 {
-	int i;
-
 	if (session_log) {
 		fuzz_prog_write(session_log, p);
 		fflush(session_log);
@@ -211,8 +207,7 @@ static void run_prog(struct fuzz_dev *dev, const struct fuzz_prog *p)
 	run_ops(0);
 	pthread_barrier_wait(&run.done);
 	stat.progs++;
-	for (i = 0; i < p->n; i++)
-		stat.ops++;
+	stat.ops += p->n;
 }
 
 static void corpus_save(const struct options *o, const struct fuzz_prog *p)
@@ -307,9 +302,10 @@ static int run_path(struct fuzz_dev *dev, const char *path, bool keep)
 
 static void report(const char *when, long t0)
 {
-	printf("# fuzz %s: %lds, %lu programs, %lu operations, %lu sessions, %u edges, corpus %d\n",
-	       when, now_s() - t0, stat.progs, stat.ops, stat.sessions,
-	       edges(), corpus_n);
+	printf("# fuzz %s: %lds, %lu programs, %lu operations, ", when,
+	       now_s() - t0, stat.progs, stat.ops);
+	printf("%lu sessions (%lu not opened), %u edges, corpus %d\n",
+	       stat.sessions, stat.reopen_fail, edges(), corpus_n);
 	fflush(stdout);
 }
 
