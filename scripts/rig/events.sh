@@ -13,7 +13,13 @@
 # run on edu: the error handler's locks and theirs in one boot, so that
 # lockdep (debug flavor) sees any cycle between them (the error handler
 # runs under pci_bus_sem, which a bus reset takes inside memory_lock,
-# which SET_IRQS takes inside igate). The host then hot-unplugs edu
+# which SET_IRQS takes inside igate). Then edu's user puts it to sleep
+# (low power entry with a wake-up eventfd) and the host injects the same
+# error at edu's root port: the AER core resumes the devices below the
+# port, with pci_bus_sem held, before it reports the error; the wake-up
+# eventfd must fire and edu answer (and lockdep see the resume's locks
+# beside the hot reset's, which takes pci_bus_sem inside memory_lock:
+# the race soak found that cycle). The host then hot-unplugs edu
 # with QMP device_del: the kernel asks for the device back through REQ;
 # the program ignores the request until the kernel asks again (every 10
 # s) and then exits with the device open, and the unplug must complete
@@ -46,6 +52,8 @@ rm -rf "$dir"
 		}
 		echo "$1 ($2) passed after the ERR event"
 	done
+	"$RIG_BIN/vfio_pci_wait_event" "$edu" wake '$wait_s' "$RIG_OUT/ready-wake" ||
+		exit 1
 	"$RIG_BIN/vfio_pci_wait_event" "$edu" req-ignore '$wait_s' \
 		"$RIG_OUT/ready-req" || exit 1
 	for i in $(seq 60); do
@@ -71,22 +79,26 @@ qmp() {
 	"$RIG_TOP/scripts/rig/qmp.py" "$dir/qmp.sock" "$@"
 }
 
-# HMP answers with its output as a JSON string: "OK id: rp2 ..." here.
+# inject_aer PORT: a Completion Timeout at a root port; HMP answers with
+# its output as a JSON string: "OK id: rp2 ..." here.
 inject_aer() {
 	local out
 	out=$(qmp human-monitor-command \
-		'{"command-line": "pcie_aer_inject_error rp2 0x00004000"}')
-	echo "host: pcie_aer_inject_error rp2 0x00004000 (Completion Timeout): $out"
-	[[ $out == '"OK id: rp2 '* ]]
+		"{\"command-line\": \"pcie_aer_inject_error $1 0x00004000\"}")
+	echo "host: pcie_aer_inject_error $1 0x00004000 (Completion Timeout): $out"
+	[[ $out == "\"OK id: $1 "* ]]
 }
 
 ok=1
-if wait_for "$dir/ready-err"; then
-	inject_aer || ok=0
-else
-	echo "host: the guest never got ready for ERR"
-	ok=0
-fi
+for step in err:rp2 wake:rp1; do
+	if wait_for "$dir/ready-${step%:*}"; then
+		inject_aer "${step#*:}" || ok=0
+	else
+		echo "host: the guest never got ready for ${step%:*}"
+		ok=0
+	fi
+	[ $ok -eq 1 ] || break
+done
 if [ $ok -eq 1 ] && wait_for "$dir/ready-req"; then
 	qmp device_del '{"id": "edu0"}' >/dev/null || ok=0
 	echo "host: device_del edu0"

@@ -48,6 +48,7 @@ int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
 	spin_lock_init(&vdev->irqlock);
 	mutex_init(&vdev->cfg_lock);
 	mutex_init(&vdev->bar_lock);
+	mutex_init(&vdev->pm_lock);
 	/* no interrupt type until an open enables one */
 	vdev->irq_type = VFIO_PCI_NUM_IRQS;
 	/* whatever drove it before may have left state behind */
@@ -66,6 +67,7 @@ void vfio_pci_core_release_dev(struct vfio_device *core_vdev)
 {
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 
+	mutex_destroy(&vdev->pm_lock);
 	mutex_destroy(&vdev->bar_lock);
 	mutex_destroy(&vdev->cfg_lock);
 	mutex_destroy(&vdev->ioeventfds_lock);

@@ -84,7 +84,7 @@ static int ioeventfd_handler(void *opaque, void *unused)
 	}
 	if (!down_read_trylock(&vdev->memory_lock))
 		return 1;
-	if (vdev->mem_enabled && !vdev->pm_engaged)
+	if (vdev->mem_enabled && !READ_ONCE(vdev->pm_engaged))
 		ioeventfd_write(ioe);
 	up_read(&vdev->memory_lock);
 	return 0;

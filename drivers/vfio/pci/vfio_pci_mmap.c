@@ -256,7 +256,7 @@ int vfio_pci_memory_read_lock(struct vfio_pci_core_device *vdev)
 int vfio_pci_sleepless_read_lock(struct vfio_pci_core_device *vdev)
 {
 	down_read(&vdev->memory_lock);
-	if (vdev->mem_enabled && !vdev->pm_engaged)
+	if (vdev->mem_enabled && !READ_ONCE(vdev->pm_engaged))
 		return 0;
 	up_read(&vdev->memory_lock);
 	return -EIO;

@@ -29,8 +29,8 @@
  * when it is closed, or when its user asked for it with
  * VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY, which gives up the open's count.
  *
- * While that request stands (&vfio_pci_core_device.pm_engaged, under
- * memory_lock) the BAR mappings are zapped and the accesses that cannot
+ * While that request stands (&vfio_pci_core_device.pm_engaged) the BAR
+ * mappings are zapped and the accesses that cannot
  * wake the device are refused: a fault of a mapping gets SIGBUS, an
  * ioeventfd's write is dropped (vfio_pci_sleepless_read_lock()). A read
  * or write through the device fd wakes it for its duration, as an ioctl
@@ -41,8 +41,14 @@
  * userspace so. INTx is masked while the device sleeps, because the
  * handler of a shared line would read the status of a device in D3hot.
  *
- * Runtime PM callbacks take memory_lock, so no path calls a synchronous
- * runtime PM function (resume, get) with memory_lock held.
+ * The request begins under memory_lock, held for write, so that no access
+ * is under way as it does; it may end without it, since it only ends on a
+ * device that is awake. The runtime resume callback ends it under
+ * &vfio_pci_core_device.pm_lock alone: the PCI core resumes devices with
+ * pci_bus_sem held (the AER core, before it calls the error handlers),
+ * and a slot or bus reset takes pci_bus_sem inside memory_lock. The
+ * runtime suspend callback takes memory_lock, so no path calls a
+ * synchronous runtime suspend with memory_lock held.
  */
 
 /**
@@ -137,49 +143,74 @@ void vfio_pci_pm_release(struct vfio_pci_core_device *vdev)
 		vfio_pci_pm_put(vdev);
 }
 
-/* Give back the open's usage count userspace lent; memory_lock held. */
-static void low_power_end_locked(struct vfio_pci_core_device *vdev)
+/* Nobody is to hear of a wake-up any more; pm_lock held. */
+static void wake_drop_locked(struct vfio_pci_core_device *vdev)
 {
-	lockdep_assert_held_write(&vdev->memory_lock);
-	if (!vdev->pm_engaged)
-		return;
-	vdev->pm_engaged = false;
-	pm_runtime_get_noresume(&vdev->pdev->dev);
+	lockdep_assert_held(&vdev->pm_lock);
 	if (vdev->pm_wake) {
 		eventfd_ctx_put(vdev->pm_wake);
 		vdev->pm_wake = NULL;
 	}
 }
 
+/*
+ * Give back the open's usage count userspace lent; pm_lock held, the
+ * device awake.
+ */
+static void low_power_end_locked(struct vfio_pci_core_device *vdev)
+{
+	if (!vdev->pm_engaged)
+		return;
+	WRITE_ONCE(vdev->pm_engaged, false);
+	pm_runtime_get_noresume(&vdev->pdev->dev);
+	wake_drop_locked(vdev);
+}
+
+static void low_power_end(struct vfio_pci_core_device *vdev)
+{
+	mutex_lock(&vdev->pm_lock);
+	low_power_end_locked(vdev);
+	mutex_unlock(&vdev->pm_lock);
+}
+
 /**
  * vfio_pci_pm_close() - wake a closing device for good
  * @vdev: the device, closing: its open's usage count is still held
  *
- * Ends a standing low power request and resumes the device, which may
- * have been asleep, so that the close can reset and restore it.
+ * Resumes the device, which may have been asleep, and ends a standing low
+ * power request, so that the close can reset and restore it. The user
+ * leaving is not told of that wake-up.
  */
 void vfio_pci_pm_close(struct vfio_pci_core_device *vdev)
 {
-	down_write(&vdev->memory_lock);
-	low_power_end_locked(vdev);
-	up_write(&vdev->memory_lock);
-	pm_runtime_resume(&vdev->pdev->dev);
+	struct device *dev = &vdev->pdev->dev;
+
+	mutex_lock(&vdev->pm_lock);
+	wake_drop_locked(vdev);
+	mutex_unlock(&vdev->pm_lock);
+	/* awake before the request ends, and until the open's count is back */
+	pm_runtime_get_sync(dev);
+	low_power_end(vdev);
+	pm_runtime_put(dev);
 }
 
 static int low_power_begin(struct vfio_pci_core_device *vdev,
 			   struct eventfd_ctx *wake)
 {
+	int ret = -EINVAL;
+
 	vfio_pci_decode_lock(vdev, true);
-	if (vdev->pm_engaged) {
-		vfio_pci_decode_unlock(vdev);
-		return -EINVAL;
+	mutex_lock(&vdev->pm_lock);
+	if (!vdev->pm_engaged) {
+		WRITE_ONCE(vdev->pm_engaged, true);
+		vdev->pm_wake = wake;
+		/* the VFIO core's put at the end of this ioctl lets it suspend */
+		pm_runtime_put_noidle(&vdev->pdev->dev);
+		ret = 0;
 	}
-	vdev->pm_engaged = true;
-	vdev->pm_wake = wake;
-	/* the VFIO core's put at the end of this ioctl lets it suspend */
-	pm_runtime_put_noidle(&vdev->pdev->dev);
+	mutex_unlock(&vdev->pm_lock);
 	vfio_pci_decode_unlock(vdev);
-	return 0;
+	return ret;
 }
 
 /* Bytes of data a low power feature takes: only the wake-up has any. */
@@ -208,9 +239,7 @@ static struct eventfd_ctx *wake_eventfd_get(void __user *arg)
  */
 static int low_power_exit(struct vfio_pci_core_device *vdev)
 {
-	vfio_pci_decode_lock(vdev, false);
-	low_power_end_locked(vdev);
-	vfio_pci_decode_unlock(vdev);
+	low_power_end(vdev);
 	return 0;
 }
 
@@ -314,7 +343,7 @@ int vfio_pci_core_runtime_suspend(struct device *dev)
 	struct vfio_pci_core_device *vdev = dev_get_drvdata(dev);
 
 	down_write(&vdev->memory_lock);
-	if (vdev->pm_engaged)
+	if (READ_ONCE(vdev->pm_engaged))
 		vfio_pci_config_wake(vdev);
 	up_write(&vdev->memory_lock);
 	vdev->pm_intx_masked = vfio_pci_intx_pm_mask(vdev);
@@ -329,18 +358,21 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_runtime_suspend);
  * A wake-up its user asked to hear of ends the request to sleep and
  * signals the user's eventfd; INTx masked for the sleep is unmasked.
  *
+ * Context: may be called with pci_bus_sem held (the AER core resumes the
+ * devices below a port before it reports an error to them); takes no
+ * lock a reset holds around pci_bus_sem.
  * Return: 0.
  */
 int vfio_pci_core_runtime_resume(struct device *dev)
 {
 	struct vfio_pci_core_device *vdev = dev_get_drvdata(dev);
 
-	down_write(&vdev->memory_lock);
+	mutex_lock(&vdev->pm_lock);
 	if (vdev->pm_wake) {
 		eventfd_signal(vdev->pm_wake);
 		low_power_end_locked(vdev);
 	}
-	up_write(&vdev->memory_lock);
+	mutex_unlock(&vdev->pm_lock);
 	if (vdev->pm_intx_masked) {
 		vdev->pm_intx_masked = false;
 		vfio_pci_intx_pm_unmask(vdev);

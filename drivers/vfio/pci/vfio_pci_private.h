@@ -37,10 +37,15 @@
  *    also taken by the INTx handler.
  * 8. leaf mutexes of SR-IOV (vfio_pci_sriov.c): the list of PFs whose
  *    VFs the core enabled, and each PF's VF token lock.
+ * 9. &vfio_pci_core_device.pm_lock, the user's low power request: a leaf
+ *    mutex, taken inside memory_lock and by the runtime resume callback.
  *
- * The runtime PM callbacks (vfio_pci_power.c) take memory_lock, then
- * irqlock; so no synchronous runtime PM call (resume, get) is made with
- * memory_lock or a lock below it held. A PF's device lock, held by the
+ * The runtime suspend callback (vfio_pci_power.c) takes memory_lock, then
+ * irqlock, so no synchronous runtime suspend is made with memory_lock or
+ * a lock below it held. The runtime resume callback takes pm_lock, then
+ * irqlock, and nothing else: the PCI core resumes devices with
+ * pci_bus_sem held (the AER core's recovery), which a reset takes inside
+ * memory_lock. A PF's device lock, held by the
  * driver core around probe, remove and sriov_configure, comes before all
  * of these.
  *
@@ -308,10 +313,12 @@ struct vfio_pci_vf_token;
  * @ioeventfds_lock: protects @ioeventfds and @num_ioeventfds
  * @ioeventfds: the device's &struct vfio_pci_ioeventfd entries
  * @num_ioeventfds: entries in @ioeventfds
+ * @pm_lock: protects @pm_engaged and @pm_wake
  * @pm_engaged: userspace asked the open device to sleep and gave up the
- *	open's runtime PM usage count; under @memory_lock
+ *	open's runtime PM usage count; set under @memory_lock (write) and
+ *	@pm_lock, cleared under @pm_lock; read under either
  * @pm_wake: eventfd signalled when the device wakes by itself and the
- *	request to sleep ends, or NULL; under @memory_lock
+ *	request to sleep ends, or NULL; under @pm_lock
  * @pm_intx_masked: the runtime suspend masked INTx, the resume unmasks
  *	it; only touched by those callbacks, which the PM core serializes
  * @vf_token: a PF's VF token, or NULL for other devices
@@ -359,8 +366,9 @@ struct vfio_pci_core_device {
 	struct mutex ioeventfds_lock;	/* protects ioeventfds */
 	struct list_head ioeventfds;
 	unsigned int num_ioeventfds;
-	bool pm_engaged;		/* under memory_lock */
-	struct eventfd_ctx *pm_wake;	/* under memory_lock */
+	struct mutex pm_lock;		/* protects the low power request */
+	bool pm_engaged;		/* see @pm_lock above */
+	struct eventfd_ctx *pm_wake;	/* under pm_lock */
 	bool pm_intx_masked;
 	struct vfio_pci_vf_token *vf_token;
 	struct notifier_block sriov_nb;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio_pci_wait_event BDF err|req|req-ignore SECONDS READY_FILE
+ * vfio_pci_wait_event BDF err|req|req-ignore|wake SECONDS READY_FILE
  *
  * Open BDF (device cdev and iommufd, else group and container), attach an
  * eventfd to its ERR or REQ index, create READY_FILE and wait up to
@@ -16,6 +16,13 @@
  * program plays a user that ignores the request: it waits, up to SECONDS
  * again, for the kernel to ask a second time, then exits without closing
  * anything, leaving the release to the kernel.
+ *
+ * wake puts the device to sleep instead, with
+ * VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP, and creates READY_FILE
+ * once the PM core has suspended it; whatever wakes it from outside (an
+ * AER error at its root port: the AER core resumes the devices below the
+ * port before it reports the error) must signal the wake-up eventfd, and
+ * the device must answer afterwards.
  *
  * Exits 0 when the eventfd fired (and the checks held), 1 otherwise.
  */
@@ -155,6 +162,80 @@ static void *hold_bar0(struct vfio_dev *d, const char *bdf)
 	return p;
 }
 
+/* Until the PM core has suspended @bdf: 0, or -1 after @seconds. */
+static int wait_suspended(const char *bdf, int seconds)
+{
+	char status[32] = "";
+	long end = now_ms() + seconds * 1000L;
+
+	while (now_ms() < end) {
+		memset(status, 0, sizeof(status));
+		if (sysfs_read(bdf, "power/runtime_status", status,
+			       sizeof(status) - 1, 0) > 0 &&
+		    !strncmp(status, "suspended", 9))
+			return 0;
+		usleep(100000);
+	}
+	printf("%s: runtime status '%.*s' after %d s, not suspended\n", bdf,
+	       (int)strcspn(status, "\n"), status, seconds);
+	return -1;
+}
+
+static int low_power_wakeup(struct vfio_dev *d, int efd)
+{
+	struct {
+		struct vfio_device_feature hdr;
+		struct vfio_device_low_power_entry_with_wakeup data;
+	} arg = {
+		.hdr = {
+			.argsz = sizeof(arg),
+			.flags = VFIO_DEVICE_FEATURE_SET |
+				 VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP,
+		},
+		.data = { .wakeup_eventfd = efd },
+	};
+
+	return ioctl(d->device_fd, VFIO_DEVICE_FEATURE, &arg) ? -errno : 0;
+}
+
+/* wake: asleep at the user's request until something wakes the device */
+static int run_wake(const char *bdf, int seconds, const char *ready)
+{
+	struct vfio_dev d;
+	int efd, ret, fail = 1;
+	long ms;
+
+	ret = vfio_dev_open(&d, bdf, VFIO_MODE_GROUP);
+	if (ret) {
+		printf("%s: cannot open: %s\n", bdf, d.err);
+		return 1;
+	}
+	efd = eventfd(0, EFD_CLOEXEC);
+	ret = efd < 0 ? -errno : low_power_wakeup(&d, efd);
+	if (ret) {
+		printf("%s: low power entry with wake-up: %s\n", bdf,
+		       strerror(-ret));
+		goto close_dev;
+	}
+	if (wait_suspended(bdf, seconds) || touch(ready))
+		goto close_dev;
+	printf("%s: asleep, waiting %d s for the wake-up eventfd\n", bdf,
+	       seconds);
+	fflush(stdout);
+	ms = wait_efd(efd, seconds);
+	if (ms < 0)
+		printf("%s: no wake-up within %d s\n", bdf, seconds);
+	else
+		printf("%s: woken, the eventfd signalled after %ld ms\n", bdf, ms);
+	if (ms >= 0)
+		fail = still_answers(&d, bdf);
+close_dev:
+	if (efd >= 0)
+		close(efd);
+	vfio_dev_close(&d);
+	return fail;
+}
+
 static int run(const char *bdf, __u32 index, bool ignore, int seconds,
 	       const char *ready)
 {
@@ -222,7 +303,7 @@ int main(int argc, char **argv)
 
 	if (argc != 5 || atoi(argv[3]) <= 0) {
 		fprintf(stderr,
-			"usage: %s BDF err|req|req-ignore SECONDS READY_FILE\n",
+			"usage: %s BDF err|req|req-ignore|wake SECONDS READY_FILE\n",
 			argv[0]);
 		return 2;
 	}
@@ -230,6 +311,8 @@ int main(int argc, char **argv)
 		index = VFIO_PCI_ERR_IRQ_INDEX;
 	} else if (!strcmp(argv[2], "req")) {
 		index = VFIO_PCI_REQ_IRQ_INDEX;
+	} else if (!strcmp(argv[2], "wake")) {
+		return run_wake(argv[1], atoi(argv[3]), argv[4]);
 	} else if (!strcmp(argv[2], "req-ignore")) {
 		index = VFIO_PCI_REQ_IRQ_INDEX;
 		ignore = true;
