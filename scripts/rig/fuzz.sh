@@ -13,6 +13,8 @@
 # that ran last, to replay with vfio_pci_fuzz -r.
 #
 #   FUZZ_TIME=SECONDS  FUZZ_FLAVOR=vm|debug  FUZZ_SEED=N (default: the clock)
+#   FUZZ_DEVICES="name:vendor:device ..." (default: guest-fuzz.sh's list)
+#   FUZZ_SESSION=N programs per session (default 100)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -28,7 +30,9 @@ make -s -C "$RIG_TOP/tools/testing/selftests/vfio_pci"
 rm -rf "$out"
 mkdir -p "$out/found" "$out/corpus"
 
+devices=${FUZZ_DEVICES:-} session=${FUZZ_SESSION:-100}
 . "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-fuzz.sh" 2>/dev/null || true
+FUZZ_DEVICES=${devices:-$FUZZ_DEVICES}
 ndev=$(echo $FUZZ_DEVICES | wc -w)
 per=$((total / ndev))
 [ "$per" -gt 0 ] || per=1
@@ -42,13 +46,16 @@ rig_load_vfio
 mkdir -p "$RIG_OUT/corpus"
 FUZZ_CORPUS_OUT=$RIG_OUT/found
 FUZZ_SEED='"${FUZZ_SEED:-$(date +%s)}"'
+FUZZ_SESSION='"$session"'
+FUZZ_DEVICES="'"$FUZZ_DEVICES"'"
 fuzz_test '"$per"'
 rc=$?
 for d in $FUZZ_DEVICES; do
 	name=${d%%:*}
-	bdf=$(rig_find "${d#*:}") || continue
+	bdf=$(fuzz_dev_get "${d#*:}") || continue
 	"$RIG_BIN/vfio_pci_fuzz" -m group -c "$FUZZ_CORPUS_OUT/$name" \
 		-M "$RIG_OUT/corpus/$name.prog" "$bdf" | sed "s/^/# $name: /"
+	fuzz_dev_put "${d#*:}"
 done
 exit $rc'
 rc=0

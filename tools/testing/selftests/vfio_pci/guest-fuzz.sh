@@ -7,34 +7,56 @@
 # device bound to vfio-pci; the crash reproducers (fuzz/repro) and the
 # device's corpus (fuzz/corpus/NAME.prog) replayed over the group path;
 # SECONDS of fuzzing alternating the group and cdev paths in sessions of
-# 20 programs, from the seed FUZZ_SEED (1 unless set: the suite's run is
-# the same each time; make fuzz takes the clock); then the device still
-# passing vfio_pci_basic_test. The kernel log is the rig's to judge (a
+# FUZZ_SESSION programs (20 unless set), from the seed FUZZ_SEED (1
+# unless set: the suite's run is the same each time; make fuzz takes the
+# clock); then the device still passing vfio_pci_basic_test (a VF, whose
+# config space sysfs does not show as the fd does: vfio_pci_config_test).
+# The kernel log is the rig's to judge (a
 # report fails the run). When the fuzzing kills the kernel,
 # $RIG_OUT/fuzz-NAME/session.log holds the programs of the session that
-# did it, for vfio_pci_fuzz -r.
+# did it, for vfio_pci_fuzz -r; run.log beside it is the fuzzer's output
+# (edges and operations every 10 s).
 
 FUZZ_SRC=$RIG_TOP/tools/testing/selftests/vfio_pci/fuzz
-# name:vendor:device of each function fuzzed
+# name:vendor:device of each function fuzzed; nvme_vf:vf is the nvme
+# PF's first VF, made for the run (guest-suite.sh's nvme_vf_create)
 FUZZ_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010
-ivshmem:1af4:1110 vga:1234:1111 testdev:1b36:0005"
+ivshmem:1af4:1110 vga:1234:1111 testdev:1b36:0005 nvme_vf:vf"
+# programs per session (the device opened again between sessions)
+FUZZ_SESSION=${FUZZ_SESSION:-20}
+
+# fuzz_dev_get ID: the function's address (a VF made for "vf")
+fuzz_dev_get() {
+	if [ "$1" = vf ]; then
+		nvme_vf_create
+	else
+		rig_find "$1"
+	fi
+}
+
+# fuzz_dev_put ID: what fuzz_dev_get made, undone
+fuzz_dev_put() {
+	[ "$1" != vf ] || nvme_vf_remove > /dev/null
+}
 
 # fuzz_one NAME BDF SECONDS: 0 when all of it went well; its output
 # (prose) on stdout
 fuzz_one() {
-	local name=$1 bdf=$2 secs=$3 out=$RIG_OUT/fuzz-$1 corpus rc
+	local name=$1 bdf=$2 secs=$3 out=$RIG_OUT/fuzz-$1 corpus rc conf
 	mkdir -p "$out"
 	corpus=$FUZZ_SRC/corpus/$name.prog
 	[ -f "$corpus" ] || corpus=$FUZZ_SRC/repro
 	"$RIG_BIN/vfio_pci_fuzz" -m group -r "$FUZZ_SRC/repro" -r "$corpus" \
 		"$bdf" || { echo "replay of the corpus failed"; return 1; }
-	"$RIG_BIN/vfio_pci_fuzz" -t "$secs" -S 20 -s "${FUZZ_SEED:-1}" \
+	"$RIG_BIN/vfio_pci_fuzz" -t "$secs" -S "$FUZZ_SESSION" -s "${FUZZ_SEED:-1}" \
 		-o "$out" ${FUZZ_CORPUS_OUT:+-w -c "$FUZZ_CORPUS_OUT/$name"} "$bdf"
 	rc=$?
 	[ $rc -eq 0 ] || { echo "vfio_pci_fuzz exited $rc"; return 1; }
-	"$RIG_BIN/vfio_pci_basic_test" "$bdf" > "$out/conformance.ktap" 2>&1 || {
+	conf=vfio_pci_basic_test
+	[ -e "/sys/bus/pci/devices/$bdf/physfn" ] && conf=vfio_pci_config_test
+	"$RIG_BIN/$conf" "$bdf" > "$out/conformance.ktap" 2>&1 || {
 		grep '^not ok' "$out/conformance.ktap"
-		echo "vfio_pci_basic_test fails after the fuzzing"
+		echo "$conf fails after the fuzzing"
 		return 1
 	}
 }
@@ -44,8 +66,9 @@ fuzz_test() {
 	ktap_plan $(echo $FUZZ_DEVICES | wc -w)
 	for d in $FUZZ_DEVICES; do
 		name=${d%%:*} id=${d#*:}
-		log=$TMPDIR/fuzz-$name.log
-		if ! bdf=$(rig_find "$id"); then
+		log=$RIG_OUT/fuzz-$name/run.log
+		mkdir -p "${log%/*}"
+		if ! bdf=$(fuzz_dev_get "$id"); then
 			ktap_res 1 "fuzz_$name" "no $id"
 			continue
 		fi
@@ -54,6 +77,7 @@ fuzz_test() {
 		fuzz_one "$name" "$bdf" "$secs" > "$log" 2>&1
 		rc=$?
 		sed 's/^#* */# /' "$log" | grep -v '^# fuzz at:'
+		fuzz_dev_put "$id" || { echo "# $name: undoing its set-up failed"; rc=1; }
 		ktap_res $rc "fuzz_$name" "$(tail -n 1 "$log")"
 	done
 	return $ktap_bad
