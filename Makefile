@@ -3,7 +3,7 @@
 
 RIG := scripts/rig
 
-.PHONY: all run test bench boot mutants fuzz build setup vm debug upstream tools clean distclean
+.PHONY: all run test bench boot mutants fuzz soak build setup vm debug upstream tools clean distclean
 
 all: run
 
@@ -35,6 +35,10 @@ mutants: setup
 ## fuzz: vfio_pci_fuzz on every device on debug (FUZZ_TIME=600 seconds in all)
 fuzz:
 	@$(RIG)/fuzz.sh
+
+## soak: hot-unplug cycles under a holding user, races with AER (SOAK_CYCLES=100, SOAK_RACE=60)
+soak:
+	@$(RIG)/soak.sh
 
 setup:
 	@$(RIG)/setup.sh

@@ -10,6 +10,7 @@
 #   per flavor      boottest.sh: the in-guest suite (with KUnit on ours),
 #                   splat scan, the suite's KTAP through kunit.py parse
 #   kunit.py parse  over the KTAP the KUnit suite printed in the guest
+#   soak            soak.sh, short: unplug cycles and the race soak (vm)
 #
 # ktap-count.py counts every result of the document at any depth and
 # checks each plan; a time table of the steps comes before the total.
@@ -139,6 +140,13 @@ fi
 for f in $flavors; do
 	step "events_$f" "$RIG_TOP/scripts/rig/events.sh" "$f"
 done
+# the soaks, short (make soak runs the long ones): hot-unplug cycles of
+# edu and e1000e while a user holds each, then the race soak with AER
+# errors injected
+if [[ " $flavors " == *" vm "* ]]; then
+	step soak_vm env SOAK_NO_BUILD=1 SOAK_FLAVOR=vm SOAK_CYCLES=4 \
+		SOAK_RACE=15 "$RIG_TOP/scripts/rig/soak.sh"
+fi
 
 for f in $flavors; do
 	[ "$f" = debug ] && [ -n "$bg" ] && continue
