@@ -3,7 +3,7 @@
 
 RIG := scripts/rig
 
-.PHONY: all run test bench boot mutants fuzz soak build setup vm debug upstream tools clean distclean
+.PHONY: all run test bench boot mutants fuzz soak coverage build setup vm debug upstream tools clean distclean
 
 all: run
 
@@ -39,6 +39,10 @@ fuzz:
 ## soak: hot-unplug cycles under a holding user, races with AER (SOAK_CYCLES=100, SOAK_RACE=60)
 soak:
 	@$(RIG)/soak.sh
+
+## coverage: gcov of our modules over the suite and a fuzz run (COVERAGE_FUZZ=60)
+coverage:
+	@$(RIG)/coverage.sh
 
 setup:
 	@$(RIG)/setup.sh

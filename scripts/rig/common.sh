@@ -72,3 +72,27 @@ rig_ktap_parse() {
 	[ $rc -eq 0 ] &&
 		! echo "$out" | grep -qE '\[(ERROR|FAILED|CRASHED)\]|(errors|crashed|failed): [1-9]'
 }
+
+# rig_mods_tree KO_DIR OUT [FLAVOR]: the module tree of FLAVOR (default
+# vm; an INSTALL_MOD_PATH for vm.sh -m) with our modules taken from
+# KO_DIR, each of its drivers/vfio/pci modules replaced. The rest is hard
+# links to the flavor's files, never written: each of ours is unlinked
+# before its copy goes in, and depmod writes fresh index files.
+rig_mods_tree() {
+	local kodir=$1 out=$2 vm ver base ko name
+	vm=$(rig_out "${3:-vm}")
+	ver=$(ls "$vm/mods/lib/modules")
+	base=$vm/mods/lib/modules/$ver
+	rm -rf "$out"
+	mkdir -p "$out/lib/modules/$ver"
+	cp -al "$base/kernel" "$out/lib/modules/$ver/"
+	cp "$base"/modules.order "$base"/modules.builtin* "$out/lib/modules/$ver/"
+	for ko in "$base"/kernel/drivers/vfio/pci/*.ko; do
+		name=$(basename "$ko")
+		[ -f "$kodir/$name" ] ||
+			rig_die "the scratch build made no $name (${3:-vm} has it)"
+		rm "$out/lib/modules/$ver/kernel/drivers/vfio/pci/$name"
+		cp "$kodir/$name" "$out/lib/modules/$ver/kernel/drivers/vfio/pci/"
+	done
+	depmod -b "$out" "$ver"
+}

@@ -30,6 +30,15 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	[ -s kmemleak.txt ] &&
 		echo "kmemleak: suspected memory leaks, see kmemleak.txt" > /dev/kmsg
 fi
+# the counters of modules built with GCOV_PROFILE=y (make coverage), kept
+# by the kernel for modules unloaded since
+if [ -d /sys/kernel/debug/gcov ]; then
+	(cd /sys/kernel/debug/gcov && find . -name '*.gcda') |
+	while read -r f; do
+		mkdir -p "gcov/${f%/*}"
+		cat "/sys/kernel/debug/gcov/$f" > "gcov/$f"
+	done
+fi
 echo "$rc" > rc
 echo "[guest] done, status $rc" > /dev/kmsg
 sync

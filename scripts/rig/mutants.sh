@@ -261,25 +261,6 @@ build_modules() {
 		> "$2" 2>&1
 }
 
-# mods_tree KO_DIR OUT: vm's module tree with our modules from KO_DIR. The
-# rest is hard links to vm's files, never written: each of our modules is
-# unlinked before its copy goes in, and depmod writes fresh index files.
-mods_tree() {
-	local kodir=$1 out=$2 base=$vm/mods/lib/modules/$ver ko name
-	rm -rf "$out"
-	mkdir -p "$out/lib/modules/$ver"
-	cp -al "$base/kernel" "$out/lib/modules/$ver/"
-	cp "$base"/modules.order "$base"/modules.builtin* "$out/lib/modules/$ver/"
-	for ko in "$base"/kernel/drivers/vfio/pci/*.ko; do
-		name=$(basename "$ko")
-		[ -f "$kodir/$name" ] ||
-			rig_die "the scratch build made no $name (vm has it)"
-		rm "$out/lib/modules/$ver/kernel/drivers/vfio/pci/$name"
-		cp "$kodir/$name" "$out/lib/modules/$ver/kernel/drivers/vfio/pci/"
-	done
-	depmod -b "$out" "$ver"
-}
-
 # run_guest NAME RUNLINES TIMEOUT [strict]: boot vm with
 # build/mutants/NAME/mods, run the steps (strict: each test a step names
 # must have run, as the baseline checks); the guest's output in
@@ -353,7 +334,7 @@ for id in "${ids[@]}"; do
 	[ -n "$runs" ] && runs+=$'\nreload\n'
 	runs+=$r
 done
-mods_tree "$top/baseline/ko" "$top/baseline/mods"
+rig_mods_tree "$top/baseline/ko" "$top/baseline/mods"
 rig_log "mutants: baseline: $(echo "$runs" | grep -cv '^reload$') runs in one guest"
 start=$(date +%s)
 rc=0
@@ -396,7 +377,7 @@ for id in "${ids[@]}"; do
 		broken=$((broken + 1))
 		gtime=0
 	else
-		mods_tree "$dir/ko" "$dir/mods"
+		rig_mods_tree "$dir/ko" "$dir/mods"
 		start=$(date +%s)
 		rc=0
 		run_guest "$id" "$(list_tool get "$id" run)" "$timeout" || rc=$?

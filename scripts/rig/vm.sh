@@ -7,7 +7,9 @@
 # is this machine's root, read-only over 9p; DIR (default build/vm/FLAVOR)
 # is mounted writable at the same path inside the guest. MODS (default the
 # flavor's build/out/FLAVOR/mods) is the INSTALL_MOD_PATH the guest loads
-# modules from.
+# modules from; RIG_MODS in the environment sets it for callers that pass
+# no -m (scripts/rig/coverage.sh runs events.sh so). Counters of modules
+# built with gcov (make coverage) are copied to DIR/gcov/ at the end.
 #
 # The guest is stopped when it makes no progress (nothing written to DIR:
 # kernel log, command output, test output) for IDLE seconds (default 600),
@@ -42,7 +44,7 @@ build=$(rig_out "$flavor")
 kernel=$build/arch/x86/boot/bzImage
 [ -f "$kernel" ] || rig_die "$flavor is not built (scripts/rig/build.sh $flavor)"
 out=${out:-$RIG_BUILD/vm/$flavor}
-mods=${mods:-$build/mods}
+mods=${mods:-${RIG_MODS:-$build/mods}}
 rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
