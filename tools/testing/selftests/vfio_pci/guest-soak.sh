@@ -14,19 +14,6 @@
 # (device_add), which the next cycle waits for. Prints one line per
 # cycle; returns 1 at the first cycle that went wrong.
 
-# soak_find VENDOR:DEVICE: the first function with these ids, found with
-# the shell's builtins alone (rig_find starts three programs per function,
-# seconds on a loaded TCG guest)
-soak_find() {
-	local d v dv
-	for d in /sys/bus/pci/devices/*; do
-		read -r v < "$d/vendor" 2> /dev/null || continue
-		read -r dv < "$d/device" 2> /dev/null || continue
-		[ "${v#0x}:${dv#0x}" = "$1" ] && { echo "${d##*/}"; return 0; }
-	done
-	return 1
-}
-
 # soak_present ID SECONDS DIR: the function's address once it is there.
 # A plug the guest missed (QEMU's ACPI hotplug notification can be lost
 # when it comes right after an eject) is found by a rescan after 10 s,
@@ -34,7 +21,7 @@ soak_find() {
 soak_present() {
 	local i=0
 	while [ $i -lt "$2" ]; do
-		soak_find "$1" && return 0
+		rig_find "$1" 2> /dev/null && return 0
 		if [ $i -eq 10 ]; then
 			soak_mark "$3" "rescan"
 			echo 1 > /sys/bus/pci/rescan
