@@ -563,6 +563,33 @@ static void probe_device(const char *bdf)
 		  bdf, has_pm_cap ? "yes" : "no", param[0], mmap_bar);
 }
 
+/*
+ * A user that closes the device asleep with a wake-up eventfd is not told
+ * of the wake-up the close makes, and the next user finds it intact.
+ */
+static void test_close_asleep_wakeup(struct test_ctx *t)
+{
+	enum vfio_open_mode mode = t->d->mode;
+	struct pollfd pfd = { .events = POLLIN };
+	long ctl;
+
+	pfd.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (check(t, pfd.fd >= 0, "eventfd: %s", strerror(errno)))
+		return;
+	if (check_ok(t, low_power_wakeup(t, pfd.fd), "LOW_POWER_ENTRY_WITH_WAKEUP"))
+		goto out_close;
+	ctl = check_asleep(t, "after LOW_POWER_ENTRY_WITH_WAKEUP");
+	vfio_dev_close(t->d);
+	check_closed(t, "closed", ctl);
+	check(t, poll(&pfd, 1, 0) == 0, "wake-up eventfd signalled by the close");
+	if (check_ok(t, vfio_dev_open(t->d, t->bdf, mode), "reopen"))
+		goto out_close;
+	check_awake(t, "open again");
+	check_alive(t, "open again");
+out_close:
+	close(pfd.fd);
+}
+
 static const struct test tests[] = {
 	{ "open_awake", test_open_awake },
 	{ "idle_sleep", test_idle_sleep },
@@ -572,6 +599,7 @@ static const struct test tests[] = {
 	{ "wakeup", test_wakeup },
 	{ "bad_args", test_bad_args },
 	{ "close_asleep", test_close_asleep },
+	{ "close_asleep_wakeup", test_close_asleep_wakeup },
 };
 
 int main(int argc, char **argv)
