@@ -12,21 +12,25 @@
 # name:vendor:device of each function swept
 FAIL_NTH_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010"
 
-# Tests not to run, as VFIO_TEST_SKIP takes them ("" runs them all).
-# These sweeps reach bugs of the base tree outside vfio-pci whose reports
-# would spoil the kernel log of the whole run: MSI and MSI-X enables whose
-# /proc/irq/N entries could not be made WARN in remove_proc_entry() when
-# they are torn down; the bind WARNs in vfio_create_group()'s error path;
-# the open's pci_enable_device() runs ACPI _PRT, whose out-of-memory path
-# leaves a freed object in the ACPI namespace (KFENCE use-after-free).
-FAIL_NTH_SKIP=${FAIL_NTH_SKIP-"irq_msi_1,irq_msi_n,irq_msix_n,irq_msix_grow,sysfs_bind,open:reaches base-tree bugs outside vfio-pci (genirq /proc/irq teardown WARN, vfio_create_group error path WARN, ACPICA _PRT use-after-free)"}
+# Tests not to run, as VFIO_TEST_SKIP takes them ("" runs them all), and
+# the only ones to run, as VFIO_TEST_ONLY takes them ("" for all). Sweeps
+# that pass through a base-tree function with a broken error path spare
+# that function (the program says which, and why), so none is skipped.
+FAIL_NTH_SKIP=${FAIL_NTH_SKIP-}
+FAIL_NTH_ONLY=${FAIL_NTH_ONLY-}
+# the stand-in for mlx5_core and the vendor driver, for the mlx5_aux sweep
+FAIL_NTH_MODS="mlx5_vfio_pci_testparent mlx5_vfio_pci"
 
 # fail_nth_test [NAME...]: sweep the functions named (default all)
 fail_nth_test() {
-	local rc=0 entry name id bdf old start skip
+	local rc=0 entry name id bdf old start skip mod loaded=
 	skip=$FAIL_NTH_SKIP
 	# without fault injection, every test skips for that reason alone
 	[ -e /sys/kernel/debug/failslab ] || skip=
+	for mod in $FAIL_NTH_MODS; do
+		[ -d "/sys/module/$mod" ] && continue
+		rig_modprobe "$mod" && loaded="$mod $loaded"
+	done
 	for entry in $FAIL_NTH_DEVICES; do
 		name=${entry%%:*}
 		id=${entry#*:}
@@ -45,13 +49,16 @@ fail_nth_test() {
 			continue
 		fi
 		start=$(date +%s)
-		VFIO_TEST_SKIP=$skip \
+		VFIO_TEST_SKIP=$skip VFIO_TEST_ONLY=$FAIL_NTH_ONLY \
 			"$RIG_BIN/vfio_pci_fail_nth" "$bdf" || rc=1
 		echo "# fail_nth: $name swept in $(($(date +%s) - start)) s"
 		if [ -n "$old" ] && [ "$old" != vfio-pci ]; then
 			rig_unbind "$bdf"
 			echo "$bdf" > "/sys/bus/pci/drivers/$old/bind" || rc=1
 		fi
+	done
+	for mod in $loaded; do
+		rmmod "$mod" || rc=1
 	done
 	return $rc
 }
