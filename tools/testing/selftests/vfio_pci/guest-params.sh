@@ -14,7 +14,7 @@ enable_sriov:644 disable_denylist:444"
 PARAMS_OURS="test_denylist:0"
 PARAMS_TESTS="new_id disable_vga disable_denylist override_only_probe
 alias_vfio_pci alias_mlx5_vfio_pci denylist_refused denylist_disabled
-disable_idle_d3_per_device nointxmask_per_device"
+bad_params disable_idle_d3_per_device nointxmask_per_device"
 
 # vfio_pci again, with the parameters given
 params_reload() {
@@ -354,6 +354,38 @@ params_nointxmask() {
 	ktap_res $? nointxmask_per_device "INTx masked by:${got}, expected $want"
 }
 
+# Entries of ids= and test_denylist= that do not parse, and those past
+# test_denylist='s four, are logged and left out; the rest are taken, the
+# driver loads and binds what it is asked to. Ours: the base tree logs
+# otherwise and has no test_denylist.
+params_bad() {
+	local edu=$1 why= e
+	if ! ours; then
+		echo "ok $((ktap_i += 1)) bad_params # SKIP the log lines are our driver's"
+		return
+	fi
+	params_mark bad_params
+	if ! params_reload ids=zz,8086 test_denylist=1:2,3:4,5:6,7:8,9:a,qq; then
+		why="vfio_pci did not load"
+	fi
+	for e in zz 8086; do
+		[ -n "$why" ] || params_logged "ids: cannot parse \"$e\"" ||
+			why="ids=$e not logged"
+	done
+	for e in 9:a qq; do
+		[ -n "$why" ] || params_logged "test_denylist: ignoring \"$e\"" ||
+			why="test_denylist entry $e not logged"
+	done
+	[ -n "$why" ] || params_logged "test_denylist: 0007:0008 refused" ||
+		why="the fourth test_denylist entry not taken"
+	if [ -z "$why" ] && ! bound_to "$edu" vfio-pci &&
+		! rig_bind "$edu" vfio-pci > /dev/null; then
+		why="edu not bound"
+	fi
+	[ -z "$why" ]
+	ktap_res $? bad_params "$why"
+}
+
 # params_skip NAME...: results not run on this flavor
 params_skip() {
 	local t
@@ -374,7 +406,7 @@ params_debug() {
 	params_override_only "$edu"
 	params_skip alias_vfio_pci alias_mlx5_vfio_pci
 	params_denylist "$edu"
-	params_skip disable_idle_d3_per_device nointxmask_per_device
+	params_skip bad_params disable_idle_d3_per_device nointxmask_per_device
 	params_reload
 	bound_to "$edu" vfio-pci || rig_bind "$edu" vfio-pci
 	return $ktap_bad
@@ -398,6 +430,7 @@ params_test() {
 	params_alias_vfio_pci "$edu"
 	params_alias_mlx5 "$edu"
 	params_denylist "$edu"
+	params_bad "$edu"
 	params_idle_d3
 	params_nointxmask "$edu"
 	params_reload
