@@ -9,7 +9,8 @@ RIG_SPARSE=${RIG_SPARSE:-sparse}
 
 our_files() {
 	(cd "$RIG_TOP" && git ls-files 'drivers/vfio/pci/*.[ch]' \
-		'include/linux/mlx5/*.h' 'tools/testing/selftests/vfio_pci/*.[ch]')
+		'include/linux/mlx5/*.h' include/linux/vfio_pci_core.h \
+		'tools/testing/selftests/vfio_pci/*.[ch]')
 }
 
 # checkpatch --strict over our files, and over the patches to files
@@ -31,7 +32,9 @@ check_checkpatch() {
 	return $rc
 }
 
-# kernel-doc must be clean, and every exported symbol documented.
+# kernel-doc must be clean, and every exported symbol documented (an
+# exported object, which kernel-doc cannot take, by a comment that names
+# it the same way).
 check_kerneldoc() {
 	local f sym bad=0 out kd=$RIG_TREE/scripts/kernel-doc
 	cd "$RIG_TOP" || return 1
@@ -43,9 +46,55 @@ check_kerneldoc() {
 	[ -z "$out" ] || { echo "$out"; bad=1; }
 	for f in drivers/vfio/pci/*.c; do
 		for sym in $(sed -n 's/^EXPORT_SYMBOL[A-Z_]*(\([a-z0-9_]*\).*/\1/p' "$f"); do
-			grep -qE "^ \* $sym\(\) - " "$f" ||
+			# a function's kernel-doc, or an object's comment
+			grep -qE "^ \* $sym(\(\))? - " "$f" ||
 				{ echo "$f: $sym is exported without kernel-doc"; bad=1; }
 		done
+	done
+	return $bad
+}
+
+# vfio_pci_core_probe() refuses at build time a driver structure whose
+# first member is not the core device named core: a scratch module
+# against the vm build, once per layout, must build only with the right
+# one.
+check_layout_guard() {
+	local dir=$RIG_BUILD/scratch/layout v rc bad=0 want
+	for v in good notfirst wrongtype noname; do
+		mkdir -p "$dir/$v"
+		cat > "$dir/$v/guard.c" <<-EOF
+		// SPDX-License-Identifier: GPL-2.0-only
+		#include <linux/module.h>
+		#include <linux/vfio_pci_core.h>
+		struct good { struct vfio_pci_core_device core; int x; };
+		struct notfirst { int x; struct vfio_pci_core_device core; };
+		struct wrongtype { struct vfio_device core; int x; };
+		struct noname { struct vfio_pci_core_device vpdev; int x; };
+		static const struct vfio_device_ops ops = { VFIO_PCI_CORE_DEVICE_OPS };
+		int guard_probe(struct pci_dev *pdev);
+		int guard_probe(struct pci_dev *pdev)
+		{
+			const struct vfio_pci_settings s = {};
+			return PTR_ERR_OR_ZERO(vfio_pci_core_probe(pdev,
+					struct $v, &ops, &s));
+		}
+		EXPORT_SYMBOL_GPL(guard_probe);
+		MODULE_LICENSE("GPL");
+		EOF
+		echo "obj-m := guard.o" > "$dir/$v/Makefile"
+		make -s -C "$RIG_TREE" O="$(rig_out vm)" M="$dir/$v" modules \
+			> "$dir/$v/log" 2>&1
+		rc=$?
+		want=fails
+		[ $v = good ] && want=builds
+		if { [ $v = good ] && [ $rc -ne 0 ]; } ||
+			{ [ $v != good ] && ! grep -qE "negative width|no member named" "$dir/$v/log"; }; then
+			echo "layout guard: struct $v should have $want:"
+			cat "$dir/$v/log"
+			bad=1
+		else
+			echo "layout guard: struct $v $want"
+		fi
 	done
 	return $bad
 }

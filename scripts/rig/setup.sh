@@ -44,6 +44,8 @@ overlay() {
 	fi
 	rsync -r --checksum --delete "$RIG_TOP/drivers/vfio/pci/" \
 		"$RIG_TREE/drivers/vfio/pci/"
+	rsync --checksum "$RIG_TOP/include/linux/vfio_pci_core.h" \
+		"$RIG_TREE/include/linux/"
 	if [ -d "$RIG_TOP/include/linux/mlx5" ]; then
 		rsync -r --checksum "$RIG_TOP/include/linux/mlx5/" \
 			"$RIG_TREE/include/linux/mlx5/"

@@ -134,6 +134,9 @@ step kernel_doc check_kerneldoc
 step mlx5_core_build check_mlx5_core
 if [[ " $flavors " == *" vm "* ]]; then
 	step sparse_w1 check_sparse
+	step layout_guard check_layout_guard
+	# every mutant of make mutants still finds its anchor
+	step mutants_anchors env MUTANTS_CHECK=1 "$RIG_TOP/scripts/rig/mutants.sh"
 	step "rebuild_vm" "$RIG_TOP/scripts/rig/build.sh" vm
 fi
 # ERR from an injected AER error, REQ from a hot-unplug (host-driven)

@@ -14,8 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/vfio.h>
-
-#include "vfio_pci_private.h"
+#include <linux/vfio_pci_core.h>
 
 /*
  * DOC: mlx5_vfio_pci
@@ -40,6 +39,37 @@
  */
 
 /**
+ * DOC: where mlx5 live migration plugs in
+ *
+ * Migration of a VF's state and tracking of the pages it dirties are
+ * mlx5_core's to carry out (its firmware saves and loads a VF's state on
+ * the PF's command interface) and this driver's to offer, through the
+ * extension points of include/linux/vfio_pci_core.h that
+ * samples/vfio-pci/edu_vfio_pci.c uses on a device this project's rig
+ * has:
+ *
+ * - &struct mlx5_vfio_pci_device gains the migration state, its lock and
+ *   its data files; its &vfio_device_ops.init calls
+ *   vfio_pci_core_init_dev() and sets &vfio_device.migration_flags
+ *   (%VFIO_MIGRATION_STOP_COPY, with %VFIO_MIGRATION_P2P and
+ *   %VFIO_MIGRATION_PRE_COPY as the firmware allows) and
+ *   &vfio_device.mig_ops, and &vfio_device.log_ops for the device's own
+ *   dirty page tracker;
+ * - its open_device and close_device wrap the core's, starting in RUNNING
+ *   and ending any transfer before the core closes the device;
+ * - its own &pci_error_handlers keep the core's error_detected and add a
+ *   reset_done that returns the device to RUNNING without waiting for the
+ *   migration lock (the core resets inside its decode lock);
+ * - mlx5_core's side is reached through the VF's &struct
+ *   mlx5_vfio_pci_link, whose auxiliary device names the PF: the header
+ *   include/linux/mlx5/vfio_pci.h gains the commands to query, save and
+ *   load a VF's state, and the link keeps mlx5_core from going while a
+ *   transfer runs.
+ *
+ * Nothing of it changes the core: the sample is the working proof.
+ */
+
+/**
  * struct mlx5_vfio_pci_link - a bound mlx5_core.vfio_pci auxiliary device
  * @node: in mlx5_vfio_pci_links
  * @vf: the VF it stands for, referenced
@@ -58,6 +88,11 @@ struct mlx5_vfio_pci_link {
  * The links of all bound auxiliary devices. A leaf lock, taken under a
  * VF's device lock by the PCI driver's probe and remove; the auxiliary
  * driver drops it before it unbinds a VF.
+ *
+ * Device locks of the driver core, outermost first, where this driver
+ * takes them: a PF's (mlx5_core's sriov_configure adds and removes the
+ * auxiliary devices under it); a mlx5_core.vfio_pci auxiliary device's
+ * (its removal unbinds the VF); the VF's.
  */
 static LIST_HEAD(mlx5_vfio_pci_links);
 static DEFINE_MUTEX(mlx5_vfio_pci_links_lock);
@@ -106,7 +141,6 @@ static int mlx5_vfio_pci_probe(struct pci_dev *pdev,
 {
 	const struct vfio_pci_settings settings = {};
 	struct mlx5_vfio_pci_device *mvdev;
-	struct vfio_pci_core_device *vdev;
 	struct mlx5_vfio_pci_link *link;
 
 	if (!pdev->is_virtfn) {
@@ -120,13 +154,12 @@ static int mlx5_vfio_pci_probe(struct pci_dev *pdev,
 		return -EPROBE_DEFER;
 	}
 
-	vdev = vfio_pci_core_probe(pdev, sizeof(*mvdev), &mlx5_vfio_pci_ops,
-				   &settings);
-	if (IS_ERR(vdev)) {
+	mvdev = vfio_pci_core_probe(pdev, struct mlx5_vfio_pci_device,
+				    &mlx5_vfio_pci_ops, &settings);
+	if (IS_ERR(mvdev)) {
 		link_release(link);
-		return PTR_ERR(vdev);
+		return PTR_ERR(mvdev);
 	}
-	mvdev = container_of(vdev, struct mlx5_vfio_pci_device, core);
 	mvdev->link = link;
 	return 0;
 }
@@ -196,15 +229,6 @@ static void mlx5_vfio_pci_aux_remove(struct auxiliary_device *adev)
 	kfree(link);
 }
 
-static const struct dev_pm_ops mlx5_vfio_pci_pm_ops = {
-	RUNTIME_PM_OPS(vfio_pci_core_runtime_suspend,
-		       vfio_pci_core_runtime_resume, NULL)
-};
-
-static const struct pci_error_handlers mlx5_vfio_pci_err_handlers = {
-	.error_detected = vfio_pci_core_aer_err_detected,
-};
-
 /*
  * The VFs mlx5_core drives, as override-only entries: found by modinfo
  * and modules.alias, bound only when driver_override names this driver.
@@ -224,12 +248,12 @@ MODULE_DEVICE_TABLE(pci, mlx5_vfio_pci_table);
 
 static struct pci_driver mlx5_vfio_pci_driver = {
 	.name = KBUILD_MODNAME,
-	.driver.pm = pm_ptr(&mlx5_vfio_pci_pm_ops),
+	.driver.pm = pm_ptr(&vfio_pci_core_pm_ops),
 	.driver_managed_dma = true,
 	.id_table = mlx5_vfio_pci_table,
 	.probe = mlx5_vfio_pci_probe,
 	.remove = mlx5_vfio_pci_remove,
-	.err_handler = &mlx5_vfio_pci_err_handlers,
+	.err_handler = &vfio_pci_core_err_handlers,
 };
 
 static const struct auxiliary_device_id mlx5_vfio_pci_aux_table[] = {

@@ -11,12 +11,19 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/vfio.h>
-
-#include "vfio_pci_private.h"
+#include <linux/vfio_pci_core.h>
 
 static char ids[1024] __initdata;
 module_param_string(ids, ids, sizeof(ids), 0);
 MODULE_PARM_DESC(ids, "Devices to bind at load: comma-separated vendor:device[:subvendor[:subdevice[:class[:class_mask]]]], in hex");
+
+/**
+ * struct vfio_pci_device - a function bound to vfio-pci
+ * @core: the core's device, all there is to it
+ */
+struct vfio_pci_device {
+	struct vfio_pci_core_device core;
+};
 
 static const struct vfio_device_ops vfio_pci_ops = {
 	.name = "vfio-pci",
@@ -112,16 +119,16 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		.nointxmask = nointxmask,
 		.disable_idle_d3 = disable_idle_d3,
 	};
-	struct vfio_pci_core_device *vdev;
+	struct vfio_pci_device *vpdev;
 	int ret;
 
 	ret = vfio_pci_check_denylist(pdev);
 	if (ret)
 		return ret;
 
-	vdev = vfio_pci_core_probe(pdev, sizeof(*vdev), &vfio_pci_ops,
-				   &settings);
-	return PTR_ERR_OR_ZERO(vdev);
+	vpdev = vfio_pci_core_probe(pdev, struct vfio_pci_device,
+				    &vfio_pci_ops, &settings);
+	return PTR_ERR_OR_ZERO(vpdev);
 }
 
 /* sysfs sriov_numvfs of a PF bound to us, under the PF's device lock */
@@ -134,15 +141,6 @@ static int vfio_pci_sriov_configure(struct pci_dev *pdev, int nr_virtfn)
 	return vfio_pci_core_sriov_configure(pci_get_drvdata(pdev), nr_virtfn);
 }
 
-static const struct dev_pm_ops vfio_pci_pm_ops = {
-	RUNTIME_PM_OPS(vfio_pci_core_runtime_suspend,
-		       vfio_pci_core_runtime_resume, NULL)
-};
-
-static const struct pci_error_handlers vfio_pci_err_handlers = {
-	.error_detected = vfio_pci_core_aer_err_detected,
-};
-
 /* Matches nothing by itself: only driver_override, ids= and new_id bind. */
 static const struct pci_device_id vfio_pci_override_only[] = {
 	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID) },
@@ -152,12 +150,12 @@ MODULE_DEVICE_TABLE(pci, vfio_pci_override_only);
 
 static struct pci_driver vfio_pci_driver = {
 	.name = "vfio-pci",
-	.driver.pm = pm_ptr(&vfio_pci_pm_ops),
+	.driver.pm = pm_ptr(&vfio_pci_core_pm_ops),
 	.driver_managed_dma = true,
 	.id_table = vfio_pci_override_only,
 	.probe = vfio_pci_probe,
 	.remove = vfio_pci_core_remove,
-	.err_handler = &vfio_pci_err_handlers,
+	.err_handler = &vfio_pci_core_err_handlers,
 	.sriov_configure = vfio_pci_sriov_configure,
 };
 

@@ -541,15 +541,20 @@ static const struct vfio_pci_cfg_hw vfio_pci_cfg_pdev = {
 int vfio_pci_config_open(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
-	struct vfio_pci_vconfig *vc = &vdev->vconfig;
+	struct vfio_pci_vconfig *vc;
 	unsigned long flags;
 	unsigned int bar;
 	int ret;
 
+	vc = kzalloc(sizeof(*vc), GFP_KERNEL);
+	if (!vc)
+		return -ENOMEM;
 	ret = vfio_pci_vconfig_init(vc, pdev->cfg_size, &vfio_pci_cfg_pdev,
 				    vdev);
-	if (ret)
+	if (ret) {
+		kfree(vc);
 		return ret;
+	}
 	/* A VF's ids read as all ones; userspace needs the real ones. */
 	if (pdev->is_virtfn) {
 		put_unaligned_le16(pdev->vendor, vc->image + PCI_VENDOR_ID);
@@ -568,6 +573,7 @@ int vfio_pci_config_open(struct vfio_pci_core_device *vdev)
 	/* Without a routed interrupt there is no INTx to offer. */
 	if (!vfio_pci_has_intx(pdev))
 		vc->image[PCI_INTERRUPT_PIN] = 0;
+	vdev->vconfig = vc;
 	return 0;
 }
 
@@ -577,7 +583,9 @@ int vfio_pci_config_open(struct vfio_pci_core_device *vdev)
  */
 void vfio_pci_config_close(struct vfio_pci_core_device *vdev)
 {
-	vfio_pci_vconfig_free(&vdev->vconfig);
+	vfio_pci_vconfig_free(vdev->vconfig);
+	kfree(vdev->vconfig);
+	vdev->vconfig = NULL;
 	kfree(vdev->pm_saved);
 	vdev->pm_saved = NULL;
 }
@@ -644,7 +652,7 @@ static int config_read_one(struct vfio_pci_core_device *vdev,
 	int ret;
 
 	mutex_lock(&vdev->cfg_lock);
-	ret = vfio_pci_vconfig_read(&vdev->vconfig, pos, len, &val);
+	ret = vfio_pci_vconfig_read(vdev->vconfig, pos, len, &val);
 	mutex_unlock(&vdev->cfg_lock);
 	if (ret)
 		return ret;
@@ -669,11 +677,11 @@ static int config_write_one(struct vfio_pci_core_device *vdev,
 	if (copy_from_user(&le, buf, len))
 		return -EFAULT;
 	val = le32_to_cpu(le);
-	decode = config_write_decode(&vdev->vconfig, pos, len, val);
+	decode = config_write_decode(vdev->vconfig, pos, len, val);
 	if (decode != VFIO_PCI_DECODE_UNTOUCHED)
 		vfio_pci_decode_lock(vdev, decode == VFIO_PCI_DECODE_OFF);
 	mutex_lock(&vdev->cfg_lock);
-	ret = vfio_pci_vconfig_write(&vdev->vconfig, pos, len, val);
+	ret = vfio_pci_vconfig_write(vdev->vconfig, pos, len, val);
 	mutex_unlock(&vdev->cfg_lock);
 	if (decode != VFIO_PCI_DECODE_UNTOUCHED)
 		vfio_pci_decode_unlock(vdev);
@@ -693,8 +701,8 @@ ssize_t vfio_pci_config_rw(struct vfio_pci_core_device *vdev,
 	unsigned int len;
 	int ret;
 
-	if (pos < 0 || pos >= vdev->vconfig.size ||
-	    count > vdev->vconfig.size - pos)
+	if (pos < 0 || pos >= vdev->vconfig->size ||
+	    count > vdev->vconfig->size - pos)
 		return -EFAULT;
 	while (done < count) {
 		len = vfio_pci_chunk_len(pos + done, count - done);

@@ -10,22 +10,6 @@
 
 #include "vfio_pci_private.h"
 
-/*
- * DOC: using the library
- *
- * A driver describes its devices with &struct vfio_device_ops whose
- * callbacks are the vfio_pci_core_*() functions below, except where it
- * must do something else (VFIO_PCI_CORE_DEVICE_OPS lists them all for a
- * driver that overrides none), and with &struct vfio_pci_settings. Its probe
- * calls vfio_pci_core_probe() and its remove vfio_pci_core_remove(); its
- * &pci_driver.driver.pm has vfio_pci_core_runtime_suspend() and
- * vfio_pci_core_runtime_resume(); a driver that lets userspace create VFs
- * calls vfio_pci_core_sriov_configure() from its own. A driver that needs
- * to act between allocation and registration uses vfio_alloc_device(),
- * vfio_pci_core_register_device(), vfio_pci_core_unregister_device() and
- * vfio_put_device() itself.
- */
-
 /**
  * vfio_pci_core_init_dev() - &vfio_device_ops.init of a core device
  * @core_vdev: the device embedded in a &struct vfio_pci_core_device, whose
@@ -34,6 +18,7 @@
  * Called by vfio_alloc_device(); a driver that needs its own init calls
  * this first.
  *
+ * Context: process; may sleep.
  * Return: 0.
  */
 int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
@@ -62,6 +47,8 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_init_dev);
  * @core_vdev: the device, after its last reference is gone
  *
  * Undoes vfio_pci_core_init_dev(). The VFIO core frees the memory.
+ *
+ * Context: process, the last reference dropped; may sleep.
  */
 void vfio_pci_core_release_dev(struct vfio_device *core_vdev)
 {
@@ -90,6 +77,7 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_release_dev);
  * they were made by its previous driver and may be in use by the host,
  * and the VF token could not cover them.
  *
+ * Context: the driver's probe, under the PCI device's lock; may sleep.
  * Return: 0, -EBUSY for a PF with VFs, or another -errno; on error nothing
  * was registered and the caller still owns its reference to @vdev.
  */
@@ -135,6 +123,9 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_register_device);
  * first removes the VFs the core enabled, each after its user closed it.
  * Then waits until userspace has closed every file of the device. The
  * caller then drops its reference with vfio_put_device().
+ *
+ * Context: the driver's remove, under the PCI device's lock; sleeps until
+ * the device is closed.
  */
 void vfio_pci_core_unregister_device(struct vfio_pci_core_device *vdev)
 {
@@ -147,7 +138,7 @@ void vfio_pci_core_unregister_device(struct vfio_pci_core_device *vdev)
 EXPORT_SYMBOL_GPL(vfio_pci_core_unregister_device);
 
 /**
- * vfio_pci_core_probe() - allocate, set up and register a core device
+ * _vfio_pci_core_probe() - allocate, set up and register a core device
  * @pdev: the PCI device being probed
  * @size: size of the driver's device structure, whose first member is a
  *	&struct vfio_pci_core_device
@@ -155,15 +146,17 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_unregister_device);
  *	vfio_pci_core_init_dev()
  * @settings: the driver's choices for this device, copied
  *
- * For a driver's &pci_driver.probe. The device becomes the PCI device's
+ * Drivers call it through vfio_pci_core_probe(), which checks the layout
+ * of their structure at build time. The device becomes the PCI device's
  * driver data; the driver's remove calls vfio_pci_core_remove().
  *
+ * Context: the driver's probe, under the PCI device's lock; may sleep.
  * Return: the new device, or an ERR_PTR(); on error nothing is left to undo.
  */
 struct vfio_pci_core_device *
-vfio_pci_core_probe(struct pci_dev *pdev, size_t size,
-		    const struct vfio_device_ops *ops,
-		    const struct vfio_pci_settings *settings)
+_vfio_pci_core_probe(struct pci_dev *pdev, size_t size,
+		     const struct vfio_device_ops *ops,
+		     const struct vfio_pci_settings *settings)
 {
 	struct vfio_pci_core_device *vdev;
 	struct vfio_device *core_vdev;
@@ -188,7 +181,7 @@ err_put_device:
 	vfio_put_device(core_vdev);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_GPL(vfio_pci_core_probe);
+EXPORT_SYMBOL_GPL(_vfio_pci_core_probe);
 
 /**
  * vfio_pci_core_remove() - undo vfio_pci_core_probe()
@@ -196,6 +189,9 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_probe);
  *
  * For a driver's &pci_driver.remove. Waits until userspace has closed the
  * device, then drops the driver's reference.
+ *
+ * Context: the driver's remove, under the PCI device's lock; sleeps until
+ * the device is closed.
  */
 void vfio_pci_core_remove(struct pci_dev *pdev)
 {
@@ -238,6 +234,7 @@ static int vfio_pci_config_state_open(struct vfio_pci_core_device *vdev)
  * or user left, reset or not), remembers its config state for the close,
  * and builds the config space that userspace will see.
  *
+ * Context: the VFIO core, under the device set's lock; may sleep.
  * Return: 0, or -errno with the device left as it was.
  */
 int vfio_pci_core_open_device(struct vfio_device *core_vdev)
@@ -286,12 +283,15 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_open_device);
  * it (or, when it has no reset of its own, its slot or bus once the whole
  * device set is closed) and puts back the config state it had when
  * opened; then lets it sleep.
+ *
+ * Context: the VFIO core, under the device set's lock; may sleep.
  */
 void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 {
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 	struct pci_dev *pdev = vdev->pdev;
 
+	vfio_pci_regions_close(vdev);
 	vfio_pci_vf_token_use(vdev, false);
 	vfio_pci_pm_close(vdev);
 	down_write(&vdev->memory_lock);
@@ -317,6 +317,7 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_close_device);
  * @cmd: the ioctl number
  * @arg: its user pointer
  *
+ * Context: process, the caller's; may sleep.
  * Return: the ioctl's result, -ENOTTY for an ioctl the core does not know.
  */
 long vfio_pci_core_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
@@ -357,6 +358,7 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl);
  *
  * The low power features and, on a PF, the VF token.
  *
+ * Context: process, the caller's; may sleep.
  * Return: 0, or -errno: -ENOTTY for a feature the device does not have.
  */
 int vfio_pci_core_device_feature(struct vfio_device *core_vdev, u32 flags,
@@ -393,7 +395,7 @@ static ssize_t region_rw(struct vfio_pci_core_device *vdev, char __user *buf,
 		ret = vfio_pci_vga_rw(vdev, buf, count, pos, write);
 		break;
 	default:
-		ret = -EINVAL;
+		ret = vfio_pci_region_rw(vdev, index, buf, count, pos, write);
 		break;
 	}
 	if (ret > 0)
@@ -423,6 +425,7 @@ static ssize_t core_rw(struct vfio_pci_core_device *vdev, char __user *buf,
  * @ppos: region offset, as given by VFIO_DEVICE_GET_REGION_INFO, plus the
  *	position in the region; advanced by what was read
  *
+ * Context: process, the caller's; may sleep.
  * Return: bytes read, or -errno when nothing was read.
  */
 ssize_t vfio_pci_core_read(struct vfio_device *core_vdev, char __user *buf,
@@ -439,6 +442,7 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_read);
  * @count: bytes to write
  * @ppos: region offset plus position, advanced by what was written
  *
+ * Context: process, the caller's; may sleep.
  * Return: bytes written, or -errno when nothing was written.
  */
 ssize_t vfio_pci_core_write(struct vfio_device *core_vdev,

@@ -38,7 +38,7 @@ long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
 	info.flags = VFIO_DEVICE_FLAGS_PCI;
 	if (vdev->reset_works)
 		info.flags |= VFIO_DEVICE_FLAGS_RESET;
-	info.num_regions = VFIO_PCI_NUM_REGIONS;
+	info.num_regions = VFIO_PCI_NUM_REGIONS + vdev->num_regions;
 	info.num_irqs = VFIO_PCI_NUM_IRQS;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
@@ -153,7 +153,8 @@ long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 			     VFIO_REGION_INFO_FLAG_WRITE;
 		break;
 	default:
-		return -EINVAL;
+		ret = vfio_pci_region_info(vdev, &info, &caps);
+		break;
 	}
 	info.offset = vfio_pci_index_to_offset(info.index);
 	if (!ret)

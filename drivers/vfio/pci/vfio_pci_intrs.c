@@ -148,6 +148,7 @@ static irqreturn_t intx_handler(int irq, void *data)
 /* Mask the line; irqlock held. */
 static void intx_mask_locked(struct vfio_pci_core_device *vdev)
 {
+	lockdep_assert_held(&vdev->irqlock);
 	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) || vdev->intx_masked)
 		return;
 	if (vdev->pci_2_3)
@@ -163,6 +164,7 @@ static void intx_mask_locked(struct vfio_pci_core_device *vdev)
  */
 static bool intx_unmask_locked(struct vfio_pci_core_device *vdev)
 {
+	lockdep_assert_held(&vdev->irqlock);
 	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) || !vdev->intx_masked ||
 	    vdev->intx_user_disabled)
 		return false;
@@ -597,7 +599,7 @@ static int intx_trigger(struct vfio_pci_core_device *vdev, unsigned int start,
 		trigger_replace(&vdev->intx_trigger, trigger);
 		return 0;
 	}
-	/* an fd of -1 enables the line with nobody told yet, as upstream */
+	/* an fd of -1 enables the line with nobody to tell yet */
 	ret = intx_enable(vdev, trigger);
 	if (ret && trigger)
 		eventfd_ctx_put(trigger);
@@ -611,7 +613,7 @@ static int intx_mask_action(struct vfio_pci_core_device *vdev,
 	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) || !count)
 		return -EINVAL;
 	if (flags & VFIO_IRQ_SET_DATA_EVENTFD)
-		return -ENOTTY;	/* no mask eventfd, as upstream */
+		return -ENOTTY;	/* a mask has no eventfd form */
 	if (action_wanted(flags, data))
 		intx_mask(vdev);
 	return 0;
@@ -825,6 +827,9 @@ void vfio_pci_irqs_close(struct vfio_pci_core_device *vdev)
  * Signals the request eventfd; without one, says once in the log that the
  * removal waits for userspace to close the device. Takes no lock of the
  * device (see trigger_signal()).
+ *
+ * Context: the VFIO core's unregistration, under the device lock of an
+ * unbind or a removal; does not sleep.
  */
 void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count)
 {
@@ -851,6 +856,8 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_request);
  * leaves recovery to it. Takes no lock of the device (see
  * trigger_signal()).
  *
+ * Context: the PCI core's error recovery, under the device lock and
+ * pci_bus_sem; does not sleep.
  * Return: %PCI_ERS_RESULT_CAN_RECOVER.
  */
 pci_ers_result_t vfio_pci_core_aer_err_detected(struct pci_dev *pdev,
@@ -862,3 +869,14 @@ pci_ers_result_t vfio_pci_core_aer_err_detected(struct pci_dev *pdev,
 	return PCI_ERS_RESULT_CAN_RECOVER;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_aer_err_detected);
+
+/*
+ * vfio_pci_core_err_handlers - &pci_driver.err_handler of the core
+ *
+ * The error handlers of a core device: vfio_pci_core_aer_err_detected().
+ * Drivers of the core point their &pci_driver.err_handler here.
+ */
+const struct pci_error_handlers vfio_pci_core_err_handlers = {
+	.error_detected = vfio_pci_core_aer_err_detected,
+};
+EXPORT_SYMBOL_GPL(vfio_pci_core_err_handlers);

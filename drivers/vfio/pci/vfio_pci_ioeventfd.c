@@ -94,10 +94,10 @@ static void ioeventfd_thread(void *opaque, void *unused)
 {
 	struct vfio_pci_ioeventfd *ioe = opaque;
 
-	if (vfio_pci_sleepless_read_lock(ioe->vdev))
+	if (vfio_pci_decode_read_lock_awake(ioe->vdev))
 		return;
 	ioeventfd_write(ioe);
-	vfio_pci_memory_read_unlock(ioe->vdev);
+	vfio_pci_core_decode_read_unlock(ioe->vdev);
 }
 
 static void ioeventfd_free(struct vfio_pci_core_device *vdev,
@@ -131,7 +131,7 @@ static int ioeventfd_add(struct vfio_pci_core_device *vdev, unsigned int bar,
 
 	if (vdev->num_ioeventfds >= VFIO_PCI_IOEVENTFD_MAX)
 		return -ENOSPC;
-	io = vfio_pci_bar_iomap(vdev, bar);
+	io = vfio_pci_core_bar_iomap(vdev, bar);
 	if (IS_ERR(io))
 		return PTR_ERR(io);
 	ioe = kzalloc(sizeof(*ioe), GFP_KERNEL_ACCOUNT);

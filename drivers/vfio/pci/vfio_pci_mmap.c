@@ -227,14 +227,22 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
 }
 
 /**
- * vfio_pci_memory_read_lock() - enter an access to BAR memory
+ * vfio_pci_core_decode_read_lock() - enter an access to BAR memory
  * @vdev: an open device
  *
- * Return: 0 with memory_lock held for read, to be released with
- * vfio_pci_memory_read_unlock(); -EIO, with nothing held, when the device
- * does not decode memory.
+ * Every access of the kernel to a BAR on behalf of userspace is made
+ * inside this lock, which keeps the device's memory decode (and its
+ * power state) from changing meanwhile; a device that does not decode is
+ * never reached. A driver of the core does the same around its own
+ * accesses, from a callback in which the VFIO core keeps the device awake
+ * (an ioctl, a read or a write of the device fd).
+ *
+ * Context: process; may sleep; no lock of the device held.
+ * Return: 0 with the decode lock held for read, to be released with
+ * vfio_pci_core_decode_read_unlock(); -EIO, with nothing held, when the
+ * device does not decode memory.
  */
-int vfio_pci_memory_read_lock(struct vfio_pci_core_device *vdev)
+int vfio_pci_core_decode_read_lock(struct vfio_pci_core_device *vdev)
 {
 	down_read(&vdev->memory_lock);
 	if (vdev->mem_enabled)
@@ -242,18 +250,19 @@ int vfio_pci_memory_read_lock(struct vfio_pci_core_device *vdev)
 	up_read(&vdev->memory_lock);
 	return -EIO;
 }
+EXPORT_SYMBOL_GPL(vfio_pci_core_decode_read_lock);
 
 /**
- * vfio_pci_sleepless_read_lock() - enter an access that cannot wake the device
+ * vfio_pci_decode_read_lock_awake() - enter an access that cannot wake it
  * @vdev: an open device
  *
  * For the accesses that do not keep the device awake themselves, a fault
  * of a BAR mapping and an ioeventfd's write: besides decode, they need the
  * device not to have been asked to sleep.
  *
- * Return: as vfio_pci_memory_read_lock().
+ * Return: as vfio_pci_core_decode_read_lock().
  */
-int vfio_pci_sleepless_read_lock(struct vfio_pci_core_device *vdev)
+int vfio_pci_decode_read_lock_awake(struct vfio_pci_core_device *vdev)
 {
 	down_read(&vdev->memory_lock);
 	if (vdev->mem_enabled && !READ_ONCE(vdev->pm_engaged))
@@ -263,13 +272,16 @@ int vfio_pci_sleepless_read_lock(struct vfio_pci_core_device *vdev)
 }
 
 /**
- * vfio_pci_memory_read_unlock() - leave an access to BAR memory
- * @vdev: the device
+ * vfio_pci_core_decode_read_unlock() - leave an access to BAR memory
+ * @vdev: the device, entered with vfio_pci_core_decode_read_lock()
+ *
+ * Context: process, the decode lock held for read.
  */
-void vfio_pci_memory_read_unlock(struct vfio_pci_core_device *vdev)
+void vfio_pci_core_decode_read_unlock(struct vfio_pci_core_device *vdev)
 {
 	up_read(&vdev->memory_lock);
 }
+EXPORT_SYMBOL_GPL(vfio_pci_core_decode_read_unlock);
 
 /* Physical page frame behind @addr of a BAR mapping. */
 static unsigned long vma_pfn(struct vm_area_struct *vma, unsigned long addr)
@@ -320,10 +332,10 @@ static vm_fault_t bar_huge_fault(struct vm_fault *vmf, unsigned int order)
 	if (order && (addr < vma->vm_start || addr + size > vma->vm_end ||
 		      !IS_ALIGNED(pfn, 1UL << order)))
 		return VM_FAULT_FALLBACK;
-	if (vfio_pci_sleepless_read_lock(vdev))
+	if (vfio_pci_decode_read_lock_awake(vdev))
 		return VM_FAULT_SIGBUS;
 	ret = insert_pfn(vmf, addr, pfn, order);
-	vfio_pci_memory_read_unlock(vdev);
+	vfio_pci_core_decode_read_unlock(vdev);
 	return ret;
 }
 
@@ -368,6 +380,7 @@ static void bar_vma_init(struct vm_area_struct *vma,
  * memory; see "BAR mappings and memory decode" for what happens when it
  * stops. The BAR stays claimed by the device's driver until it closes.
  *
+ * Context: process, under the caller's mmap_lock; may sleep.
  * Return: 0; -EINVAL for a private mapping, a region that cannot be
  * mapped, or a range past the end of the BAR; or the error of claiming
  * the BAR.
@@ -384,6 +397,8 @@ int vfio_pci_core_mmap(struct vfio_device *core_vdev,
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
+	if (bar >= VFIO_PCI_NUM_REGIONS)
+		return vfio_pci_region_mmap(vdev, bar, vma);
 	if (bar > VFIO_PCI_BAR5_REGION_INDEX || !vdev->bar_mmap[bar])
 		return -EINVAL;
 	start = ((u64)vma->vm_pgoff << PAGE_SHIFT) & VFIO_PCI_OFFSET_MASK;
@@ -391,7 +406,7 @@ int vfio_pci_core_mmap(struct vfio_device *core_vdev,
 	size = PAGE_ALIGN(pci_resource_len(vdev->pdev, bar));
 	if (start >= size || len > size - start)
 		return -EINVAL;
-	io = vfio_pci_bar_iomap(vdev, bar);
+	io = vfio_pci_core_bar_iomap(vdev, bar);
 	if (IS_ERR(io))
 		return PTR_ERR(io);
 

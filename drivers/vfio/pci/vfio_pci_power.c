@@ -32,7 +32,7 @@
  * While that request stands (&vfio_pci_core_device.pm_engaged) the BAR
  * mappings are zapped and the accesses that cannot
  * wake the device are refused: a fault of a mapping gets SIGBUS, an
- * ioeventfd's write is dropped (vfio_pci_sleepless_read_lock()). A read
+ * ioeventfd's write is dropped (vfio_pci_decode_read_lock_awake()). A read
  * or write through the device fd wakes it for its duration, as an ioctl
  * does, so no access reaches the device in D3hot. The request ends with
  * VFIO_DEVICE_FEATURE_LOW_POWER_EXIT or the close; with
@@ -159,6 +159,7 @@ static void wake_drop_locked(struct vfio_pci_core_device *vdev)
  */
 static void low_power_end_locked(struct vfio_pci_core_device *vdev)
 {
+	lockdep_assert_held(&vdev->pm_lock);
 	if (!vdev->pm_engaged)
 		return;
 	WRITE_ONCE(vdev->pm_engaged, false);
@@ -328,14 +329,13 @@ void vfio_pci_pm_put_set(struct vfio_device_set *set)
  * vfio_pci_core_runtime_suspend() - &dev_pm_ops.runtime_suspend of the core
  * @dev: the PCI device of a registered core device, about to sleep
  *
- * Drivers of the core put this and vfio_pci_core_runtime_resume() in the
- * &dev_pm_ops of their &pci_driver.driver.pm (RUNTIME_PM_OPS()): having
- * PM ops tells the VFIO core to keep the device awake around each ioctl.
+ * One of &vfio_pci_core_pm_ops, for a driver that writes its own.
  *
  * Userspace may have put the device in D3hot through its PM capability:
  * it comes back to D0 with the state it had, so that the PCI core saves
  * that state and restores it on resume. INTx is masked while it sleeps.
  *
+ * Context: the PM core's runtime suspend; may sleep.
  * Return: 0.
  */
 int vfio_pci_core_runtime_suspend(struct device *dev)
@@ -380,3 +380,17 @@ int vfio_pci_core_runtime_resume(struct device *dev)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_runtime_resume);
+
+/*
+ * vfio_pci_core_pm_ops - &pci_driver.driver.pm of the core
+ *
+ * vfio_pci_core_runtime_suspend() and vfio_pci_core_runtime_resume().
+ * Drivers of the core point their &pci_driver.driver.pm here (through
+ * pm_ptr()): having PM ops tells the VFIO core to keep the device awake
+ * around each ioctl.
+ */
+const struct dev_pm_ops vfio_pci_core_pm_ops = {
+	RUNTIME_PM_OPS(vfio_pci_core_runtime_suspend,
+		       vfio_pci_core_runtime_resume, NULL)
+};
+EXPORT_SYMBOL_GPL(vfio_pci_core_pm_ops);

@@ -1,19 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Library interface of vfio_pci_core for the PCI drivers in this folder.
+ * vfio_pci_core's own types and functions, shared by its files; drivers
+ * of the core use include/linux/vfio_pci_core.h only.
  */
 #ifndef VFIO_PCI_PRIVATE_H
 #define VFIO_PCI_PRIVATE_H
 
 #include <linux/interrupt.h>
-#include <linux/mutex.h>
-#include <linux/notifier.h>
-#include <linux/pci.h>
-#include <linux/rwsem.h>
-#include <linux/spinlock.h>
-#include <linux/types.h>
-#include <linux/uuid.h>
-#include <linux/vfio.h>
+#include <linux/vfio_pci_core.h>
 
 /*
  * DOC: lock order
@@ -40,19 +34,16 @@
  * 9. &vfio_pci_core_device.pm_lock, the user's low power request: a leaf
  *    mutex, taken inside memory_lock and by the runtime resume callback.
  *
- * The runtime suspend callback (vfio_pci_power.c) takes memory_lock, then
+ * The runtime PM callbacks (vfio_pci_power.c) nest none of these: the
+ * suspend callback takes memory_lock and releases it before it takes
  * irqlock, so no synchronous runtime suspend is made with memory_lock or
- * a lock below it held. The runtime resume callback takes pm_lock, then
- * irqlock, and nothing else: the PCI core resumes devices with
- * pci_bus_sem held (the AER core's recovery), which a reset takes inside
- * memory_lock. A PF's device lock, held by the
+ * a lock below it held; the resume callback takes pm_lock and releases
+ * it before it takes irqlock, and takes nothing else: the PCI core
+ * resumes devices with pci_bus_sem held (the AER core's recovery), which
+ * a reset takes inside memory_lock. A PF's device lock, held by the
  * driver core around probe, remove and sriov_configure, comes before all
- * of these.
- *
- * Device locks of the driver core, outermost first, where a driver of this
- * core takes them: a PF's; a mlx5_core.vfio_pci auxiliary device's (its
- * removal unbinds the VF, mlx5_vfio_pci.c); the VF's. mlx5_vfio_pci's
- * list of auxiliary devices is a leaf mutex, taken under a VF's lock.
+ * of these; so do a driver's own locks that it holds around calls into
+ * the core (mlx5_vfio_pci.c and the sample driver document theirs).
  *
  * No user copy is done with memory_lock held: the user buffer may itself
  * be a mapping of a BAR, whose fault would take memory_lock again.
@@ -63,42 +54,6 @@
  * lock of an unbind or a removal, take none of the locks above: they read
  * the ERR and REQ eventfds under RCU.
  */
-
-/*
- * A region's index lives in the high bits of the device fd offset, the
- * position inside the region in the low bits. Userspace learns the base of
- * each region from VFIO_DEVICE_GET_REGION_INFO and must not assume this.
- */
-#define VFIO_PCI_OFFSET_SHIFT	40
-#define VFIO_PCI_OFFSET_MASK	((1ULL << VFIO_PCI_OFFSET_SHIFT) - 1)
-
-static inline unsigned int vfio_pci_offset_to_index(loff_t off)
-{
-	return off >> VFIO_PCI_OFFSET_SHIFT;
-}
-
-static inline u64 vfio_pci_index_to_offset(unsigned int index)
-{
-	return (u64)index << VFIO_PCI_OFFSET_SHIFT;
-}
-
-/**
- * struct vfio_pci_settings - per-device choices of the driver that binds it
- * @disable_vga: do not offer the legacy VGA region of a VGA device
- * @nointxmask: never share the INTx line: mask it at the interrupt
- *	controller, not with the device's INTx-disable bit
- * @disable_idle_d3: keep the device in D0 while nobody has it open,
- *	instead of letting runtime PM put it in D3hot
- *
- * Copied into each device at probe, so that choices vfio_pci takes from
- * its module parameters never leak into devices of other drivers. It gains
- * a member with each choice the core learns to honour.
- */
-struct vfio_pci_settings {
-	bool disable_vga;
-	bool nointxmask;
-	bool disable_idle_d3;
-};
 
 /**
  * enum vfio_pci_cfg_act - what the kernel does for a config write
@@ -261,19 +216,19 @@ struct vfio_pci_irq_ctx {
 	int irq;
 };
 
-struct vfio_pci_vf_token;
-
 /**
- * struct vfio_pci_core_device - a PCI device driven through VFIO
- * @vdev: the VFIO core's device; drivers embed this whole structure
- * @pdev: the PCI device, set by vfio_pci_core_init_dev()
- * @settings: choices of the binding driver, set before registration
+ * DOC: struct vfio_pci_core_device: the core's members
+ *
+ * The members of &struct vfio_pci_core_device past its public part
+ * (include/linux/vfio_pci_core.h) belong to the core:
+ *
  * @memory_lock: orders BAR memory accesses against changes of memory
  *	decode (see "BAR mappings and memory decode" in vfio_pci_mmap.c)
  * @mem_enabled: the device decodes its memory BARs; protected by
  *	@memory_lock, valid while the device is open
  * @cfg_lock: serializes access to @vconfig
- * @vconfig: the virtual config space, valid while the device is open
+ * @vconfig: the virtual config space, allocated by the open and freed by
+ *	the close
  * @bar_lock: serializes creation and teardown of @barmap
  * @barmap: kernel mappings of the BARs, made on first access through the
  *	device fd and released when the device closes
@@ -328,54 +283,10 @@ struct vfio_pci_vf_token;
  * @sriov_pf: a VF's PF, when the core enabled the VF; else NULL
  * @sriov_hold_d0: a PF whose VFs the core enabled stays in D0, whatever
  *	userspace writes to its PM capability; under @memory_lock
+ * @regions: the regions the driver added while the device opened (see
+ *	"device regions" in vfio_pci_regions.c), @num_regions of them
+ * @num_regions: entries of @regions
  */
-struct vfio_pci_core_device {
-	struct vfio_device vdev;
-	struct pci_dev *pdev;
-	struct vfio_pci_settings settings;
-	struct rw_semaphore memory_lock;	/* protects mem_enabled */
-	bool mem_enabled;
-	struct mutex cfg_lock;		/* protects vconfig, pm_saved */
-	struct vfio_pci_vconfig vconfig;
-	struct mutex bar_lock;		/* protects barmap, ROM decode */
-	void __iomem *barmap[PCI_STD_NUM_BARS];
-	struct pci_saved_state *saved_state;
-	struct pci_saved_state *pm_saved;
-	bool bar_mmap[PCI_STD_NUM_BARS];
-	struct resource *subpage_tail[PCI_STD_NUM_BARS];
-	bool reset_works;
-	bool needs_reset;		/* under vdev.dev_set->lock */
-	bool reset_pending;		/* under vdev.dev_set->lock */
-	int msix_bar;
-	u32 msix_offset;
-	u32 msix_size;
-	struct mutex igate;		/* protects the interrupt setup */
-	int irq_type;
-	struct eventfd_ctx *intx_trigger;
-	struct vfio_pci_irq_ctx *irq_ctx;
-	unsigned int num_ctx;
-	unsigned int msi_enabled;
-	u8 msi_qmax;
-	bool pci_2_3;
-	bool has_dyn_msix;
-	struct eventfd_ctx *err_trigger;
-	struct eventfd_ctx *req_trigger;
-	spinlock_t irqlock;		/* protects the INTx mask state */
-	bool intx_masked;
-	bool intx_user_disabled;
-	struct mutex ioeventfds_lock;	/* protects ioeventfds */
-	struct list_head ioeventfds;
-	unsigned int num_ioeventfds;
-	struct mutex pm_lock;		/* protects the low power request */
-	bool pm_engaged;		/* see @pm_lock above */
-	struct eventfd_ctx *pm_wake;	/* under pm_lock */
-	bool pm_intx_masked;
-	struct vfio_pci_vf_token *vf_token;
-	struct notifier_block sriov_nb;
-	struct list_head sriov_pfs_item;
-	struct vfio_pci_core_device *sriov_pf;
-	bool sriov_hold_d0;		/* under memory_lock */
-};
 
 /**
  * vfio_pci_chunk_len() - size of the next access of a user transfer
@@ -405,63 +316,7 @@ static inline bool vfio_pci_has_intx(struct pci_dev *pdev)
 	return pdev->pin && pdev->irq && pdev->irq != IRQ_NOTCONNECTED;
 }
 
-static inline struct vfio_pci_core_device *
-to_vfio_pci_core(struct vfio_device *vdev)
-{
-	return container_of(vdev, struct vfio_pci_core_device, vdev);
-}
-
-/*
- * VFIO_PCI_CORE_DEVICE_OPS - every &struct vfio_device_ops callback of a
- * core device: the body of a driver's ops table after its .name, for a
- * driver that overrides none of them. One that does writes its table out.
- */
-#define VFIO_PCI_CORE_DEVICE_OPS \
-	.init = vfio_pci_core_init_dev, \
-	.release = vfio_pci_core_release_dev, \
-	.open_device = vfio_pci_core_open_device, \
-	.close_device = vfio_pci_core_close_device, \
-	.ioctl = vfio_pci_core_ioctl, \
-	.read = vfio_pci_core_read, \
-	.write = vfio_pci_core_write, \
-	.mmap = vfio_pci_core_mmap, \
-	.request = vfio_pci_core_request, \
-	.match = vfio_pci_core_match, \
-	.match_token_uuid = vfio_pci_core_match_token_uuid, \
-	.device_feature = vfio_pci_core_device_feature, \
-	.bind_iommufd = vfio_iommufd_physical_bind, \
-	.unbind_iommufd = vfio_iommufd_physical_unbind, \
-	.attach_ioas = vfio_iommufd_physical_attach_ioas, \
-	.detach_ioas = vfio_iommufd_physical_detach_ioas
-
-/* Library: lifecycle and vfio_device_ops callbacks (vfio_pci_core.c) */
-int vfio_pci_core_init_dev(struct vfio_device *vdev);
-void vfio_pci_core_release_dev(struct vfio_device *vdev);
-struct vfio_pci_core_device *
-vfio_pci_core_probe(struct pci_dev *pdev, size_t size,
-		    const struct vfio_device_ops *ops,
-		    const struct vfio_pci_settings *settings);
-void vfio_pci_core_remove(struct pci_dev *pdev);
-int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev);
-void vfio_pci_core_unregister_device(struct vfio_pci_core_device *vdev);
-int vfio_pci_core_open_device(struct vfio_device *vdev);
-void vfio_pci_core_close_device(struct vfio_device *vdev);
-long vfio_pci_core_ioctl(struct vfio_device *vdev, unsigned int cmd,
-			 unsigned long arg);
-ssize_t vfio_pci_core_read(struct vfio_device *vdev, char __user *buf,
-			   size_t count, loff_t *ppos);
-ssize_t vfio_pci_core_write(struct vfio_device *vdev, const char __user *buf,
-			    size_t count, loff_t *ppos);
-int vfio_pci_core_mmap(struct vfio_device *vdev, struct vm_area_struct *vma);
-void vfio_pci_core_request(struct vfio_device *vdev, unsigned int count);
-pci_ers_result_t vfio_pci_core_aer_err_detected(struct pci_dev *pdev,
-						pci_channel_state_t state);
-int vfio_pci_core_device_feature(struct vfio_device *vdev, u32 flags,
-				 void __user *arg, size_t argsz);
-
 /* Runtime PM and the low power features (vfio_pci_power.c) */
-int vfio_pci_core_runtime_suspend(struct device *dev);
-int vfio_pci_core_runtime_resume(struct device *dev);
 void vfio_pci_pm_register(struct vfio_pci_core_device *vdev);
 void vfio_pci_pm_unregister(struct vfio_pci_core_device *vdev);
 int vfio_pci_pm_get(struct vfio_pci_core_device *vdev);
@@ -475,11 +330,6 @@ int vfio_pci_pm_get_set(struct vfio_device_set *set);
 void vfio_pci_pm_put_set(struct vfio_device_set *set);
 
 /* SR-IOV and the VF token (vfio_pci_sriov.c) */
-int vfio_pci_core_sriov_configure(struct vfio_pci_core_device *vdev,
-				  int nr_virtfn);
-int vfio_pci_core_match(struct vfio_device *vdev, char *buf);
-int vfio_pci_core_match_token_uuid(struct vfio_device *vdev,
-				   const uuid_t *uuid);
 int vfio_pci_sriov_register(struct vfio_pci_core_device *vdev);
 void vfio_pci_sriov_unregister(struct vfio_pci_core_device *vdev);
 int vfio_pci_vf_token_check(struct vfio_pci_core_device *vdev,
@@ -498,6 +348,17 @@ long vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
 int vfio_pci_reset_on_open(struct vfio_pci_core_device *vdev);
 void vfio_pci_reset_on_close(struct vfio_pci_core_device *vdev);
 void vfio_pci_reset_before_vfs(struct vfio_pci_core_device *vdev);
+
+/* Regions of the driver (vfio_pci_regions.c) */
+void vfio_pci_regions_close(struct vfio_pci_core_device *vdev);
+int vfio_pci_region_info(struct vfio_pci_core_device *vdev,
+			 struct vfio_region_info *info,
+			 struct vfio_info_cap *caps);
+ssize_t vfio_pci_region_rw(struct vfio_pci_core_device *vdev,
+			   unsigned int index, char __user *buf, size_t count,
+			   loff_t pos, bool write);
+int vfio_pci_region_mmap(struct vfio_pci_core_device *vdev, unsigned int index,
+			 struct vm_area_struct *vma);
 
 /* Device information ioctls (vfio_pci_info.c) */
 long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
@@ -564,8 +425,6 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
 ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 			  char __user *buf, size_t count, loff_t pos);
 int vfio_pci_rom_region_size(struct vfio_pci_core_device *vdev, u64 *size);
-void __iomem *vfio_pci_bar_iomap(struct vfio_pci_core_device *vdev,
-				 unsigned int bar);
 ssize_t vfio_pci_io_rw(struct vfio_pci_core_device *vdev, void __iomem *io,
 		       loff_t pos, char __user *buf, size_t count, bool is_mem,
 		       bool write);
@@ -601,8 +460,6 @@ void vfio_pci_decode_unlock(struct vfio_pci_core_device *vdev);
 u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev);
 void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
 					u16 cmd);
-int vfio_pci_memory_read_lock(struct vfio_pci_core_device *vdev);
-int vfio_pci_sleepless_read_lock(struct vfio_pci_core_device *vdev);
-void vfio_pci_memory_read_unlock(struct vfio_pci_core_device *vdev);
+int vfio_pci_decode_read_lock_awake(struct vfio_pci_core_device *vdev);
 
 #endif /* VFIO_PCI_PRIVATE_H */

@@ -10,7 +10,7 @@
 #include "vfio_pci_private.h"
 
 /**
- * vfio_pci_bar_iomap() - claim and map a BAR on its first use
+ * vfio_pci_core_bar_iomap() - claim and map a BAR on its first use
  * @vdev: an open device
  * @bar: BAR number
  *
@@ -18,15 +18,19 @@
  * userspace owns the device; it stays claimed and mapped until the device
  * closes.
  *
- * Return: the kernel mapping, or an IOMEM_ERR_PTR().
+ * Context: process; may sleep.
+ * Return: the kernel mapping, or an IOMEM_ERR_PTR(): -EINVAL for a BAR the
+ * device does not have.
  */
-void __iomem *vfio_pci_bar_iomap(struct vfio_pci_core_device *vdev,
-				 unsigned int bar)
+void __iomem *vfio_pci_core_bar_iomap(struct vfio_pci_core_device *vdev,
+				      unsigned int bar)
 {
 	struct pci_dev *pdev = vdev->pdev;
 	void __iomem *io;
 	int ret;
 
+	if (bar >= PCI_STD_NUM_BARS || !pci_resource_len(pdev, bar))
+		return IOMEM_ERR_PTR(-EINVAL);
 	mutex_lock(&vdev->bar_lock);
 	io = vdev->barmap[bar];
 	if (io)
@@ -47,6 +51,7 @@ out_unlock:
 	mutex_unlock(&vdev->bar_lock);
 	return io;
 }
+EXPORT_SYMBOL_GPL(vfio_pci_core_bar_iomap);
 
 /* Release every BAR mapping; the device is closing, nobody else uses them. */
 void vfio_pci_bars_unmap(struct vfio_pci_core_device *vdev)
@@ -111,7 +116,7 @@ static int bar_rw_one(struct vfio_pci_core_device *vdev, bool is_mem,
 		val = le32_to_cpu(le);
 	}
 	if (is_mem) {
-		ret = vfio_pci_memory_read_lock(vdev);
+		ret = vfio_pci_core_decode_read_lock(vdev);
 		if (ret)
 			return ret;
 	}
@@ -120,7 +125,7 @@ static int bar_rw_one(struct vfio_pci_core_device *vdev, bool is_mem,
 	else
 		val = bar_ioread(io, len);
 	if (is_mem)
-		vfio_pci_memory_read_unlock(vdev);
+		vfio_pci_core_decode_read_unlock(vdev);
 	le = cpu_to_le32(val);
 	if (!write && copy_to_user(buf, &le, len))
 		return -EFAULT;
@@ -163,8 +168,8 @@ ssize_t vfio_pci_io_rw(struct vfio_pci_core_device *vdev, void __iomem *io,
 
 /*
  * The MSI-X table belongs to the kernel, which programs it for interrupt
- * remapping: through the fd it reads as all ones and ignores writes, as
- * upstream's. (The MSI-X mappable capability still lets it be mapped: a
+ * remapping: through the fd it reads as all ones and ignores writes.
+ * (The MSI-X mappable capability still lets it be mapped: a
  * device's messages are checked by the interrupt remapper, not the table.)
  */
 static ssize_t msix_hole_rw(char __user *buf, size_t count, bool write)
@@ -216,7 +221,7 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
 
 	if (pos < 0 || pos >= size)
 		return -EINVAL;
-	io = vfio_pci_bar_iomap(vdev, bar);
+	io = vfio_pci_core_bar_iomap(vdev, bar);
 	if (IS_ERR(io))
 		return PTR_ERR(io);
 	count = min_t(u64, count, size - pos);
@@ -319,7 +324,7 @@ static int rom_copy(struct vfio_pci_core_device *vdev, void *bounce,
 	size_t size, img;
 	int ret;
 
-	ret = vfio_pci_memory_read_lock(vdev);
+	ret = vfio_pci_core_decode_read_lock(vdev);
 	if (ret)
 		return ret;
 	mutex_lock(&vdev->bar_lock);
@@ -331,14 +336,14 @@ static int rom_copy(struct vfio_pci_core_device *vdev, void *bounce,
 		pci_unmap_rom(vdev->pdev, rom);
 	}
 	mutex_unlock(&vdev->bar_lock);
-	vfio_pci_memory_read_unlock(vdev);
+	vfio_pci_core_decode_read_unlock(vdev);
 	return rom ? 0 : -EIO;
 }
 
 /*
  * Read the ROM region through a kernel buffer, so that no user copy
  * happens under memory_lock. Past the end of the ROM image the region
- * reads as all ones, up to its size, as upstream's.
+ * reads as all ones, up to its size.
  */
 ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 			  char __user *buf, size_t count, loff_t pos)

@@ -523,7 +523,7 @@ static int reset_own_function(struct pci_dev *pdev)
  * @vdev: a device in open_device(), set lock held by the VFIO core
  *
  * Resets the function when it may hold state of an earlier user or driver;
- * a device without a function reset is used as it is, as on upstream, and
+ * a device without a function reset is used as it is, and
  * so is a PF with VFs (see "a PF with VFs"). A function whose reset fails
  * (a dead device waits out a long time-out) does not offer it to this
  * user, nor get it at close.

@@ -233,6 +233,8 @@ err_unlist:
  * device lock. Removing the VFs waits until each VF's user, asked for
  * it, has closed it.
  *
+ * Context: process, under the PF's device lock; sleeps until the VFs'
+ * users have closed them.
  * Return: @nr_virtfn, or 0 after removal, or -errno: -EBUSY when VFs
  * already exist.
  */
@@ -400,6 +402,7 @@ int vfio_pci_vf_token_feature(struct vfio_pci_core_device *vdev, u32 flags,
  *
  * The cdev path's vfio_pci_core_match(): the same check of the VF token.
  *
+ * Context: the VFIO core's cdev bind; may sleep.
  * Return: 0, or -errno as vfio_pci_vf_token_check().
  */
 int vfio_pci_core_match_token_uuid(struct vfio_device *core_vdev,
@@ -433,6 +436,7 @@ static int parse_token(const char *opt, uuid_t *token, const char **rest)
  * @buf: what userspace asked for: the device's PCI name, optionally
  *	followed by spaces and "vf_token=<uuid>"
  *
+ * Context: the VFIO core's VFIO_GROUP_GET_DEVICE_FD; may sleep.
  * Return: 1 when @buf names this device and the token check passes, 0
  * when it names another device, -errno to stop the search: -EINVAL for a
  * malformed or unknown option, or the token check's error.
