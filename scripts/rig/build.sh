@@ -6,6 +6,8 @@
 #   upstream tinyconfig + configs/vm.config on the pristine base tree:
 #            its modules only, booted on vm's kernel image (below)
 # Output: build/out/FLAVOR/{arch/x86/boot/bzImage,mods/lib/modules/...}
+# vm and debug also build samples/vfio-pci (the sample variant driver) as
+# an external module against the public header, installed beside the rest.
 #
 # Why upstream has no kernel image of its own: every VFIO part is a
 # module, and the only files our tree changes that a built-in object
@@ -75,4 +77,15 @@ else
 fi
 rm -rf "$out/mods"
 make -s -C "$src" O="$out" INSTALL_MOD_PATH="$out/mods" modules_install >/dev/null
+if [ "$flavor" != upstream ]; then
+	# outside the source folder: an external build writes beside its sources
+	samples=$out/samples/vfio-pci
+	mkdir -p "$samples"
+	rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '*.mod*' \
+		"$RIG_TOP/samples/vfio-pci/" "$samples/"
+	make -s -C "$src" O="$out" M="$samples" CONFIG_SAMPLE_VFIO_PCI_EDU=m \
+		-j"$RIG_JOBS" modules
+	make -s -C "$src" O="$out" M="$samples" INSTALL_MOD_PATH="$out/mods" \
+		modules_install >/dev/null
+fi
 rig_log "$flavor: built in $(($(date +%s) - start)) s"

@@ -68,7 +68,9 @@ print(s.getsockname()[1])')
 -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1,addr=0x10
 -device pcie-root-port,id=rp1,bus=pcie.0,chassis=2,addr=0x11
 -device pcie-root-port,id=rp2,bus=pcie.0,chassis=3,addr=0x12
+-device pcie-root-port,id=rp3,bus=pcie.0,chassis=4,addr=0x13
 -device edu,id=edu0,bus=rp1,dma_mask=0xffffffffffffffff
+-device edu,id=edu1,bus=rp3,dma_mask=0xffffffffffffffff
 -drive file=$out/nvme.img,if=none,id=d0,format=raw
 -device nvme-subsys,id=s0
 -device nvme,id=nvme0,bus=rp0,serial=rig0,subsys=s0,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=4

@@ -418,6 +418,18 @@ else
 	RIG_TEST_WATCH=
 fi
 
+# the sample variant driver on edu: its region, live migration between
+# the two edu functions, and tools/vfio/vfio-pci-variant choosing it
+# (ours alone: the base tree has no such sample)
+if ours; then
+	. "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-variant.sh"
+	subtest variant_edu variant_edu
+	subtest variant_select variant_select
+else
+	result ok variant_edu "SKIP the sample variant driver is ours alone"
+	result ok variant_select "SKIP the sample variant driver is ours alone"
+fi
+
 if ours; then
 	. "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-mlx5.sh"
 	for f in $MLX5_FLOWS; do
