@@ -10,7 +10,7 @@ RIG_SPARSE=${RIG_SPARSE:-sparse}
 our_files() {
 	(cd "$RIG_TOP" && git ls-files 'drivers/vfio/pci/*.[ch]' \
 		'include/linux/mlx5/*.h' include/linux/vfio_pci_core.h \
-		'tools/testing/selftests/vfio_pci/*.[ch]')
+		'samples/vfio-pci/*.[ch]' 'tools/testing/selftests/vfio_pci/*.[ch]')
 }
 
 # checkpatch --strict over our files, and over the patches to files

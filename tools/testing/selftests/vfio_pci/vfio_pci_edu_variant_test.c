@@ -341,7 +341,7 @@ static int snapshot(struct test_ctx *t, struct vfio_dev *d, __u8 *snap)
 {
 	ssize_t n = vfio_region_pread(d, SNAP_INDEX, snap, SNAP_REGS, 0);
 
-	return check(t, n == SNAP_REGS, "snapshot of %s: %zd", d->bdf, n) ?
+	return check(t, n == SNAP_REGS, "registers of %s: %zd", d->bdf, n) ?
 	       -1 : 0;
 }
 
