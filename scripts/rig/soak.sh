@@ -50,8 +50,8 @@ GUEST_SUITE_LIB=1 . "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-suite.sh"
 . "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-soak.sh"
 rig_load_vfio || exit 1
 rc=0
-soak_unplug edu 1234:11e8 '"$cycles"' || rc=1
-soak_unplug e1000e 8086:10d3 '"$cycles"' || rc=1
+soak_unplug edu 1234:11e8 '"$cycles"' 0000:00:11.0 || rc=1
+soak_unplug e1000e 8086:10d3 '"$cycles"' 0000:00:12.0 || rc=1
 soak_race '"$race"' || rc=1
 exit $rc'
 

@@ -2,7 +2,8 @@
 # The guest's half of the soaks (scripts/rig/soak.sh is the host's).
 # Sourced after scripts/rig/guest-lib.sh and guest-suite.sh's functions.
 #
-# soak_unplug NAME VENDOR:DEVICE CYCLES: each cycle binds the function to
+# soak_unplug NAME VENDOR:DEVICE CYCLES [PORT]: each cycle binds the
+# function (the one below the root port PORT, when given) to
 # vfio-pci and starts vfio_pci_hold on it (every BAR mapped, interrupts,
 # ERR, REQ and an ioeventfd armed), which creates
 # $RIG_OUT/soak-NAME/ready-N; the host then unplugs the function (QMP
@@ -14,14 +15,34 @@
 # (device_add), which the next cycle waits for. Prints one line per
 # cycle; returns 1 at the first cycle that went wrong.
 
-# soak_present ID SECONDS DIR: the function's address once it is there.
-# A plug the guest missed (QEMU's ACPI hotplug notification can be lost
-# when it comes right after an eject) is found by a rescan after 10 s,
-# counted in DIR/trace.
+# soak_find ID [PORT]: the function with these ids, below the root port
+# PORT when given (the std set has two edu functions: the one the host
+# cycles is the one below its port)
+soak_find() {
+	local d v dv
+	if [ -z "${2:-}" ]; then
+		rig_find "$1"
+		return
+	fi
+	for d in "/sys/bus/pci/devices/$2/"????:??:??.?; do
+		read -r v 2> /dev/null < "$d/vendor" || continue
+		read -r dv 2> /dev/null < "$d/device" || continue
+		if [ "${v#0x}:${dv#0x}" = "$1" ]; then
+			echo "${d##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# soak_present ID SECONDS DIR [PORT]: the function's address once it is
+# there. A plug the guest missed (QEMU's ACPI hotplug notification can be
+# lost when it comes right after an eject) is found by a rescan after
+# 10 s, counted in DIR/trace.
 soak_present() {
 	local i=0
 	while [ $i -lt "$2" ]; do
-		rig_find "$1" 2> /dev/null && return 0
+		soak_find "$1" "${4:-}" 2> /dev/null && return 0
 		if [ $i -eq 10 ]; then
 			soak_mark "$3" "rescan"
 			echo 1 > /sys/bus/pci/rescan
@@ -53,11 +74,12 @@ soak_mark() {
 }
 soak_requests() { [ "$(cat "$1" 2> /dev/null || echo 0)" -ge "$2" ]; }
 
-# soak_cycle NAME ID N DIR: one cycle; prose on stdout, 0 when it held
+# soak_cycle NAME ID N DIR [PORT]: one cycle; prose on stdout, 0 when it
+# held
 soak_cycle() {
-	local name=$1 id=$2 i=$3 dir=$4 bdf path=group ign= pid rc
+	local name=$1 id=$2 i=$3 dir=$4 port=${5:-} bdf path=group ign= pid rc
 	soak_mark "$dir" "$i waiting"
-	bdf=$(soak_present "$id" 60 "$dir") ||
+	bdf=$(soak_present "$id" 60 "$dir" "$port") ||
 		{ echo "not plugged in again"; return 1; }
 	soak_mark "$dir" "$i present"
 	bound_to "$bdf" vfio-pci || rig_bind "$bdf" vfio-pci > /dev/null ||
@@ -91,10 +113,10 @@ soak_cycle() {
 }
 
 soak_unplug() {
-	local name=$1 id=$2 cycles=$3 dir=$RIG_OUT/soak-$1 i=1 out
+	local name=$1 id=$2 cycles=$3 port=${4:-} dir=$RIG_OUT/soak-$1 i=1 out
 	mkdir -p "$dir"
 	while [ $i -le "$cycles" ]; do
-		if ! out=$(soak_cycle "$name" "$id" $i "$dir"); then
+		if ! out=$(soak_cycle "$name" "$id" $i "$dir" "$port"); then
 			echo "# $name: cycle $i: $out"
 			sed 's/^/# /' "$dir/hold-$i.log" 2> /dev/null
 			return 1
