@@ -38,7 +38,9 @@
  * STOP, STOP_COPY (the saving file gives the stream) and RESUMING (the
  * resuming file takes it; leaving RESUMING checks and loads it). edu's
  * architectural state is its registers; the factorial register holds n!
- * and takes n, so it is loaded with the n whose factorial it held. A reset
+ * and takes n, so it is loaded with the n whose factorial it held. The
+ * DMA command is saved but not loaded: edu takes a command only as the
+ * start of a DMA, and none is in flight once the state is saved. A reset
  * of the device, whichever way it comes, ends any migration: the device
  * is RUNNING again and the files reach their end.
  *

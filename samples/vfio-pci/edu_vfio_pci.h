@@ -48,7 +48,7 @@ struct edu_vfio_pci_mig {
 	__le64 dma_src;		/* 0x80 */
 	__le64 dma_dst;		/* 0x88 */
 	__le64 dma_count;	/* 0x90 */
-	__le64 dma_cmd;		/* 0x98 */
+	__le64 dma_cmd;		/* 0x98, saved, not loaded */
 	__le32 crc;
 	__le32 reserved;
 };

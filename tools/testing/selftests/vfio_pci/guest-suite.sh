@@ -288,12 +288,15 @@ MLX5_FLOWS="mlx5_bad_order mlx5_admin_flow mlx5_aux_rebind"
 MLX5_UAPI="config mmap irq reset"
 MLX5_TEARDOWNS="mlx5_parent_unload mlx5_vendor_unload"
 MLX5_RESULTS=$(($(echo $MLX5_FLOWS $MLX5_UAPI $MLX5_TEARDOWNS | wc -w) + 1))
+# the sample variant driver's: variant_edu, variant_select
+VARIANT_RESULTS=2
 
 [ "${GUEST_SUITE_LIB:-0}" = 1 ] && return 0
 
 echo "KTAP version 1"
 echo "1..$((20 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
-	$RESET_DEVICES $POWER_DEVICES | wc -w) + VF_RESULTS + MLX5_RESULTS))"
+	$RESET_DEVICES $POWER_DEVICES | wc -w) + VF_RESULTS + MLX5_RESULTS + \
+	VARIANT_RESULTS))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
 
 if ours; then
