@@ -752,13 +752,27 @@ static const struct vfio_device_ops edu_vfio_pci_ops = {
 
 /* the PCI driver */
 
+/*
+ * The settings of each device id the driver knows, in its id table: edu
+ * is kept awake while nobody has it open (no runtime suspend: its
+ * registers are the whole of its state, and an open never waits for a
+ * wake-up).
+ */
+static const struct vfio_pci_settings edu_settings = {
+	.disable_idle_d3 = true,
+};
+
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
-	const struct vfio_pci_settings settings = {};
+	const struct vfio_pci_settings *settings = &edu_settings;
 	struct edu_vfio_pci_device *edev;
 
+	/* an id added through new_id carries no settings of its own */
+	if (id->driver_data)
+		settings = (const void *)id->driver_data;
+
 	edev = vfio_pci_core_probe(pdev, struct edu_vfio_pci_device,
-				   &edu_vfio_pci_ops, &settings);
+				   &edu_vfio_pci_ops, settings);
 	return PTR_ERR_OR_ZERO(edev);
 }
 
@@ -768,7 +782,8 @@ static const struct pci_error_handlers edu_err_handlers = {
 };
 
 static const struct pci_device_id edu_vfio_pci_table[] = {
-	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(0x1234, 0x11e8) },
+	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(0x1234, 0x11e8),
+	  .driver_data = (kernel_ulong_t)&edu_settings },
 	{}
 };
 MODULE_DEVICE_TABLE(pci, edu_vfio_pci_table);

@@ -31,13 +31,27 @@ variant_edu() {
 	return $rc
 }
 
+# variant_idle BDF: the function's runtime PM status once idle:
+# suspended if it gets there within 10 s, else what it is then
+variant_idle() {
+	local i=0 st
+	while [ $i -lt 50 ]; do
+		read -r st < "/sys/bus/pci/devices/$1/power/runtime_status"
+		[ "$st" = suspended ] && break
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo "$st"
+}
+
 # variant_select: tools/vfio/vfio-pci-variant picks the sample for edu and
 # vfio_pci for e1000e, and binds edu with --bind; loading the sample alone
 # binds nothing (its alias is override-only), not even through
-# drivers_probe. One KTAP document.
+# drivers_probe. The sample's setting for edu's id keeps it awake while
+# idle (runtime PM), where vfio-pci lets it suspend. One KTAP document.
 variant_select() {
-	local tool=$RIG_TOP/tools/vfio/vfio-pci-variant edu nic old got
-	ktap_plan 4
+	local tool=$RIG_TOP/tools/vfio/vfio-pci-variant edu nic old got ctl
+	ktap_plan 5
 	edu=$(rig_find 1234:11e8) && nic=$(rig_find 8086:10d3) || return 1
 	got=$("$tool" -d "$RIG_MODS" "$edu")
 	[ "$got" = $VARIANT_DRV ]
@@ -56,6 +70,11 @@ variant_select() {
 	got=$("$tool" -d "$RIG_MODS" --bind "$edu") &&
 		[ "$(rig_driver "$edu")" = $VARIANT_DRV ]
 	ktap_res $? select_bind "--bind: '$got', edu on '$(rig_driver "$edu")'"
+	got=$(variant_idle "$edu")
+	rig_bind "$edu" vfio-pci > /dev/null
+	ctl=$(variant_idle "$edu")
+	[ "$got" = active ] && [ "$ctl" = suspended ]
+	ktap_res $? settings_per_id "idle on $VARIANT_DRV: $got, on vfio-pci: $ctl"
 	rig_unbind "$edu"
 	[ -z "$old" ] || rig_bind "$edu" "$old" > /dev/null
 	rmmod $VARIANT_DRV
