@@ -51,23 +51,6 @@
  * spinlock) that whoever holds state_mutex acts on before releasing it.
  */
 
-/* edu's registers, in BAR0 */
-#define EDU_ID			0x00
-#define EDU_LIVENESS		0x04
-#define EDU_FACT		0x08
-#define EDU_STATUS		0x20
-#define EDU_IRQ_STATUS		0x24
-#define EDU_IRQ_RAISE		0x60
-#define EDU_IRQ_ACK		0x64
-#define EDU_DMA_SRC		0x80
-#define EDU_DMA_DST		0x88
-#define EDU_DMA_COUNT		0x90
-#define EDU_DMA_CMD		0x98
-#define EDU_REGS_END		0xa0
-
-#define EDU_STATUS_COMPUTING	0x01
-#define EDU_STATUS_IRQFACT	0x80
-#define EDU_DMA_START		0x01
 /* n! overflows edu's 32 bits to 0 from here on */
 #define EDU_FACT_ZERO_N		34
 /* how long a factorial or a DMA may take to finish */
@@ -148,8 +131,8 @@ static int edu_wait_idle(void __iomem *io)
 	unsigned int waited;
 
 	for (waited = 0; waited < EDU_IDLE_TIMEOUT_US; waited += 100) {
-		if (!(ioread32(io + EDU_STATUS) & EDU_STATUS_COMPUTING) &&
-		    !(readq(io + EDU_DMA_CMD) & EDU_DMA_START))
+		if (!(ioread32(io + EDU_REG_STATUS) & EDU_REG_STATUS_COMPUTING) &&
+		    !(readq(io + EDU_REG_DMA_CMD) & EDU_REG_DMA_START))
 			return 0;
 		usleep_range(100, 200);
 	}
@@ -168,9 +151,9 @@ static int edu_snapshot_fill(struct edu_vfio_pci_device *edev)
 	ret = edu_bar_begin(edev, &io);
 	if (ret)
 		return ret;
-	for (off = 0; off < EDU_DMA_SRC; off += 4)
+	for (off = 0; off < EDU_REG_DMA_SRC; off += 4)
 		*(u32 *)(snap + off) = ioread32(io + off);
-	for (off = EDU_DMA_SRC; off < EDU_REGS_END; off += 8)
+	for (off = EDU_REG_DMA_SRC; off < EDU_REG_END; off += 8)
 		*(u64 *)(snap + off) = readq(io + off);
 	edu_bar_end(edev);
 	return 0;
@@ -216,7 +199,7 @@ static int edu_snapshot_caps(struct vfio_pci_core_device *vdev,
 	struct edu_vfio_pci_cap_snapshot cap = {
 		.header.id = EDU_VFIO_PCI_CAP_SNAPSHOT,
 		.header.version = 1,
-		.regs_size = EDU_REGS_END,
+		.regs_size = EDU_REG_END,
 	};
 
 	return vfio_info_add_capability(caps, &cap.header, sizeof(cap));
@@ -411,15 +394,15 @@ static int edu_save(struct edu_vfio_pci_device *edev,
 		return ret;
 	ret = edu_wait_idle(io);
 	if (!ret) {
-		m->id = cpu_to_le32(ioread32(io + EDU_ID));
-		m->liveness = cpu_to_le32(ioread32(io + EDU_LIVENESS));
-		m->fact = cpu_to_le32(ioread32(io + EDU_FACT));
-		m->status = cpu_to_le32(ioread32(io + EDU_STATUS));
-		m->irq_status = cpu_to_le32(ioread32(io + EDU_IRQ_STATUS));
-		m->dma_src = cpu_to_le64(readq(io + EDU_DMA_SRC));
-		m->dma_dst = cpu_to_le64(readq(io + EDU_DMA_DST));
-		m->dma_count = cpu_to_le64(readq(io + EDU_DMA_COUNT));
-		m->dma_cmd = cpu_to_le64(readq(io + EDU_DMA_CMD));
+		m->id = cpu_to_le32(ioread32(io + EDU_REG_ID));
+		m->liveness = cpu_to_le32(ioread32(io + EDU_REG_LIVENESS));
+		m->fact = cpu_to_le32(ioread32(io + EDU_REG_FACT));
+		m->status = cpu_to_le32(ioread32(io + EDU_REG_STATUS));
+		m->irq_status = cpu_to_le32(ioread32(io + EDU_REG_IRQ_STATUS));
+		m->dma_src = cpu_to_le64(readq(io + EDU_REG_DMA_SRC));
+		m->dma_dst = cpu_to_le64(readq(io + EDU_REG_DMA_DST));
+		m->dma_count = cpu_to_le64(readq(io + EDU_REG_DMA_COUNT));
+		m->dma_cmd = cpu_to_le64(readq(io + EDU_REG_DMA_CMD));
 	}
 	edu_bar_end(edev);
 	if (ret)
@@ -469,23 +452,23 @@ static int edu_stream_check(const struct edu_vfio_pci_file *mf, u32 id)
  */
 static void edu_load_regs(void __iomem *io, const struct edu_vfio_pci_mig *m)
 {
-	iowrite32(0, io + EDU_STATUS);
-	iowrite32(edu_fact_input(le32_to_cpu(m->fact)), io + EDU_FACT);
-	iowrite32(~le32_to_cpu(m->liveness), io + EDU_LIVENESS);
-	writeq(le64_to_cpu(m->dma_src), io + EDU_DMA_SRC);
-	writeq(le64_to_cpu(m->dma_dst), io + EDU_DMA_DST);
-	writeq(le64_to_cpu(m->dma_count), io + EDU_DMA_COUNT);
+	iowrite32(0, io + EDU_REG_STATUS);
+	iowrite32(edu_fact_input(le32_to_cpu(m->fact)), io + EDU_REG_FACT);
+	iowrite32(~le32_to_cpu(m->liveness), io + EDU_REG_LIVENESS);
+	writeq(le64_to_cpu(m->dma_src), io + EDU_REG_DMA_SRC);
+	writeq(le64_to_cpu(m->dma_dst), io + EDU_REG_DMA_DST);
+	writeq(le64_to_cpu(m->dma_count), io + EDU_REG_DMA_COUNT);
 }
 
 static void edu_load_irqs(void __iomem *io, const struct edu_vfio_pci_mig *m)
 {
 	u32 pending = le32_to_cpu(m->irq_status);
 
-	iowrite32(le32_to_cpu(m->status) & EDU_STATUS_IRQFACT,
-		  io + EDU_STATUS);
-	iowrite32(~0U, io + EDU_IRQ_ACK);
+	iowrite32(le32_to_cpu(m->status) & EDU_REG_STATUS_IRQFACT,
+		  io + EDU_REG_STATUS);
+	iowrite32(~0U, io + EDU_REG_IRQ_ACK);
 	if (pending)
-		iowrite32(pending, io + EDU_IRQ_RAISE);
+		iowrite32(pending, io + EDU_REG_IRQ_RAISE);
 }
 
 static int edu_load(struct edu_vfio_pci_device *edev,
@@ -504,7 +487,7 @@ static int edu_load(struct edu_vfio_pci_device *edev,
 	ret = edu_bar_begin(edev, &io);
 	if (ret)
 		return ret;
-	ret = edu_stream_check(&copy, ioread32(io + EDU_ID));
+	ret = edu_stream_check(&copy, ioread32(io + EDU_REG_ID));
 	if (!ret)
 		ret = edu_wait_idle(io);
 	if (!ret) {

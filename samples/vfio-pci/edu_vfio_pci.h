@@ -17,6 +17,26 @@
 #define EDU_VFIO_PCI_SNAPSHOT_SIZE	4096
 
 /*
+ * edu's registers, at their BAR0 offsets, which are also where the
+ * snapshot holds them; the DMA ones are 8 bytes wide
+ */
+#define EDU_REG_ID			0x00
+#define EDU_REG_LIVENESS		0x04	/* reads the inverse of what was written */
+#define EDU_REG_FACT			0x08	/* takes n, reads n! */
+#define EDU_REG_STATUS			0x20
+#define EDU_REG_IRQ_STATUS		0x24
+#define EDU_REG_IRQ_RAISE		0x60	/* write-only */
+#define EDU_REG_IRQ_ACK			0x64	/* write-only */
+#define EDU_REG_DMA_SRC			0x80
+#define EDU_REG_DMA_DST			0x88
+#define EDU_REG_DMA_COUNT		0x90
+#define EDU_REG_DMA_CMD			0x98
+#define EDU_REG_END			0xa0
+#define EDU_REG_STATUS_COMPUTING	0x01
+#define EDU_REG_STATUS_IRQFACT		0x80
+#define EDU_REG_DMA_START		0x01
+
+/*
  * The capability the snapshot region's info carries after its type: the
  * registers sit at their BAR0 offsets in the first @regs_size bytes, each
  * read again by every read() of the region, and by its mmap().

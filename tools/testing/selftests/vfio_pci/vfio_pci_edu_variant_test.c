@@ -19,19 +19,8 @@
 #include "edu_vfio_pci.h"
 #include "vfio_test.h"
 
-#define EDU_ID		0x00
-#define EDU_LIVENESS	0x04
-#define EDU_FACT	0x08
-#define EDU_STATUS	0x20
-#define EDU_IRQ_STATUS	0x24
-#define EDU_IRQ_RAISE	0x60
-#define EDU_IRQ_ACK	0x64
-#define EDU_DMA_SRC	0x80
-#define EDU_DMA_DST	0x88
-#define EDU_DMA_COUNT	0x90
-#define EDU_STATUS_IRQFACT	0x80
 #define SNAP_INDEX	VFIO_PCI_NUM_REGIONS
-#define SNAP_REGS	0xa0
+#define SNAP_REGS	EDU_REG_END
 #define INFO_BUF	512
 
 static const char *peer;	/* the second edu, or NULL */
@@ -136,7 +125,7 @@ static void test_region_info(struct test_ctx *t)
 		      type->subtype == EDU_VFIO_PCI_REGION_SNAPSHOT,
 		      "type 0x%x subtype %u", type->type, type->subtype);
 	if (!check(t, snap, "no snapshot capability"))
-		check(t, snap->regs_size == 0xa0, "regs_size 0x%x",
+		check(t, snap->regs_size == EDU_REG_END, "regs_size 0x%x",
 		      snap->regs_size);
 	memset(&u, 0, sizeof(u));
 	u.info.argsz = sizeof(u);
@@ -148,20 +137,20 @@ static void test_region_info(struct test_ctx *t)
 
 static void test_region_read(struct test_ctx *t)
 {
-	__u32 snap[0xa0 / 4], v;
+	__u32 snap[EDU_REG_END / 4], v;
 	__u8 byte;
 	ssize_t n;
 
 	if (!edu_ready(t))
 		return;
-	wr32(t->d, EDU_LIVENESS, 0x5a5a0f0f);
+	wr32(t->d, EDU_REG_LIVENESS, 0x5a5a0f0f);
 	n = vfio_region_pread(t->d, SNAP_INDEX, snap, sizeof(snap), 0);
 	if (check(t, n == sizeof(snap), "read of the snapshot: %zd", n))
 		return;
-	check(t, snap[EDU_ID / 4] == rd32(t->d, EDU_ID),
-	      "id 0x%x, BAR0 says 0x%x", snap[0], rd32(t->d, EDU_ID));
-	check(t, snap[EDU_LIVENESS / 4] == ~0x5a5a0f0fu,
-	      "liveness 0x%x", snap[EDU_LIVENESS / 4]);
+	check(t, snap[EDU_REG_ID / 4] == rd32(t->d, EDU_REG_ID),
+	      "id 0x%x, BAR0 says 0x%x", snap[0], rd32(t->d, EDU_REG_ID));
+	check(t, snap[EDU_REG_LIVENESS / 4] == ~0x5a5a0f0fu,
+	      "liveness 0x%x", snap[EDU_REG_LIVENESS / 4]);
 	n = vfio_region_pread(t->d, SNAP_INDEX, &byte, 1,
 			      EDU_VFIO_PCI_SNAPSHOT_SIZE);
 	check(t, n == 0, "read at the end: %zd", n);
@@ -188,14 +177,14 @@ static void test_region_mmap(struct test_ctx *t)
 	check(t, w == MAP_FAILED, "a writable mapping was allowed");
 	if (w != MAP_FAILED)
 		munmap(w, pg);
-	wr32(t->d, EDU_LIVENESS, 0x01020304);
+	wr32(t->d, EDU_REG_LIVENESS, 0x01020304);
 	map = mmap(NULL, pg, PROT_READ, MAP_SHARED, t->d->device_fd, off);
 	if (check(t, map != MAP_FAILED, "mmap: %s", strerror(errno)))
 		return;
-	check(t, map[EDU_LIVENESS / 4] == ~0x01020304u,
-	      "liveness through the mapping 0x%x", map[EDU_LIVENESS / 4]);
-	check(t, map[EDU_ID / 4] == rd32(t->d, EDU_ID), "id 0x%x",
-	      map[EDU_ID / 4]);
+	check(t, map[EDU_REG_LIVENESS / 4] == ~0x01020304u,
+	      "liveness through the mapping 0x%x", map[EDU_REG_LIVENESS / 4]);
+	check(t, map[EDU_REG_ID / 4] == rd32(t->d, EDU_REG_ID), "id 0x%x",
+	      map[EDU_REG_ID / 4]);
 	munmap((void *)map, pg);
 	w = mmap(NULL, 2 * pg, PROT_READ, MAP_SHARED, t->d->device_fd, off);
 	check(t, w == MAP_FAILED && errno == EINVAL,
@@ -258,15 +247,15 @@ static bool mig_ready(struct test_ctx *t)
 /* state A: edu at @d set up as the test migrates it */
 static void edu_dirty(struct vfio_dev *d)
 {
-	wr32(d, EDU_IRQ_ACK, ~0u);
-	wr32(d, EDU_LIVENESS, 0x600dcafe);
-	wr32(d, EDU_FACT, 10);
+	wr32(d, EDU_REG_IRQ_ACK, ~0u);
+	wr32(d, EDU_REG_LIVENESS, 0x600dcafe);
+	wr32(d, EDU_REG_FACT, 10);
 	usleep(10000);
-	wr32(d, EDU_STATUS, EDU_STATUS_IRQFACT);
-	wr64(d, EDU_DMA_SRC, 0x40000);
-	wr64(d, EDU_DMA_DST, 0x41000);
-	wr64(d, EDU_DMA_COUNT, 0x800);
-	wr32(d, EDU_IRQ_RAISE, 0x5);
+	wr32(d, EDU_REG_STATUS, EDU_REG_STATUS_IRQFACT);
+	wr64(d, EDU_REG_DMA_SRC, 0x40000);
+	wr64(d, EDU_REG_DMA_DST, 0x41000);
+	wr64(d, EDU_REG_DMA_COUNT, 0x800);
+	wr32(d, EDU_REG_IRQ_RAISE, 0x5);
 }
 
 /* the stream of the edu at @d: 0, the bytes in @m */
@@ -364,11 +353,11 @@ static __u64 snap64(const __u8 *snap, unsigned int off)
 static void compare_regs(struct test_ctx *t, const __u8 *a, const __u8 *b)
 {
 	static const unsigned int regs32[] = {
-		EDU_ID, EDU_LIVENESS, EDU_FACT, EDU_STATUS, EDU_IRQ_STATUS,
+		EDU_REG_ID, EDU_REG_LIVENESS, EDU_REG_FACT, EDU_REG_STATUS, EDU_REG_IRQ_STATUS,
 	};
 	/* not the DMA command: edu takes one only to start a DMA */
 	static const unsigned int regs64[] = {
-		EDU_DMA_SRC, EDU_DMA_DST, EDU_DMA_COUNT,
+		EDU_REG_DMA_SRC, EDU_REG_DMA_DST, EDU_REG_DMA_COUNT,
 	};
 	unsigned int i;
 
@@ -381,13 +370,13 @@ static void compare_regs(struct test_ctx *t, const __u8 *a, const __u8 *b)
 		      "register 0x%02x: 0x%llx, migrated from 0x%llx",
 		      regs64[i], (unsigned long long)snap64(b, regs64[i]),
 		      (unsigned long long)snap64(a, regs64[i]));
-	check(t, snap32(b, EDU_LIVENESS) == ~0x600dcafeu &&
-	      snap32(b, EDU_FACT) == 3628800 &&
-	      (snap32(b, EDU_STATUS) & EDU_STATUS_IRQFACT) &&
-	      snap32(b, EDU_IRQ_STATUS) == 0x5 &&
-	      snap64(b, EDU_DMA_SRC) == 0x40000 &&
-	      snap64(b, EDU_DMA_DST) == 0x41000 &&
-	      snap64(b, EDU_DMA_COUNT) == 0x800,
+	check(t, snap32(b, EDU_REG_LIVENESS) == ~0x600dcafeu &&
+	      snap32(b, EDU_REG_FACT) == 3628800 &&
+	      (snap32(b, EDU_REG_STATUS) & EDU_REG_STATUS_IRQFACT) &&
+	      snap32(b, EDU_REG_IRQ_STATUS) == 0x5 &&
+	      snap64(b, EDU_REG_DMA_SRC) == 0x40000 &&
+	      snap64(b, EDU_REG_DMA_DST) == 0x41000 &&
+	      snap64(b, EDU_REG_DMA_COUNT) == 0x800,
 	      "the state set is not the state migrated");
 }
 
@@ -406,7 +395,7 @@ static void test_migrate(struct test_ctx *t)
 		goto out;
 	check(t, m.magic == EDU_VFIO_PCI_MIG_MAGIC && m.size == sizeof(m),
 	      "stream header 0x%x, size %u", m.magic, m.size);
-	wr32(&p, EDU_IRQ_ACK, ~0u);
+	wr32(&p, EDU_REG_IRQ_ACK, ~0u);
 	efd = intx_eventfd(&p);
 	if (check(t, efd >= 0, "INTx eventfd on the second edu"))
 		goto out;
@@ -419,7 +408,7 @@ static void test_migrate(struct test_ctx *t)
 	      "the pending interrupt was not delivered");
 	close(efd);
 out:
-	wr32(t->d, EDU_IRQ_ACK, ~0u);
+	wr32(t->d, EDU_REG_IRQ_ACK, ~0u);
 	vfio_dev_close(&p);
 }
 
@@ -433,9 +422,9 @@ static void check_usable(struct test_ctx *t, struct vfio_dev *d,
 	      what, strerror(errno));
 	check(t, !mig_get(d, &state) && state == VFIO_DEVICE_STATE_RUNNING,
 	      "%s: state %u after the reset", what, state);
-	wr32(d, EDU_LIVENESS, 0x12345678);
-	check(t, rd32(d, EDU_LIVENESS) == ~0x12345678u, "%s: liveness 0x%x",
-	      what, rd32(d, EDU_LIVENESS));
+	wr32(d, EDU_REG_LIVENESS, 0x12345678);
+	check(t, rd32(d, EDU_REG_LIVENESS) == ~0x12345678u, "%s: liveness 0x%x",
+	      what, rd32(d, EDU_REG_LIVENESS));
 }
 
 static void test_bad_streams(struct test_ctx *t)
