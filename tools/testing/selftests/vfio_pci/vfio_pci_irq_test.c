@@ -43,8 +43,8 @@ enum dev_kind dev_kind;
  * line is signalled, since nothing tells the device's own from a
  * spurious one (the platform may retrigger a line as it moves it between
  * CPUs). VFIO users must tolerate spurious signals; in this mode a quiet
- * check allows one lone signal, and the same checks run strict without
- * nointxmask.
+ * check allows one lone signal, unmasks the line it left masked, and the
+ * same checks run strict without nointxmask.
  */
 bool intx_exclusive;
 
