@@ -35,7 +35,7 @@ int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
 	mutex_init(&vdev->bar_lock);
 	mutex_init(&vdev->pm_lock);
 	/* no interrupt type until an open enables one */
-	vdev->irq_type = VFIO_PCI_NUM_IRQS;
+	vdev->irq_type = VFIO_PCI_IRQ_NONE;
 	/* whatever drove it before may have left state behind */
 	vdev->needs_reset = true;
 	return 0;

@@ -11,21 +11,15 @@
 
 #include "vfio_pci_private.h"
 
-/*
+/**
  * DOC: interrupts
  *
  * VFIO_DEVICE_SET_IRQS gives each vector of one interrupt type (INTx, MSI
  * or MSI-X) an eventfd; the kernel's handler signals it. Only one type is
- * enabled at a time, &vfio_pci_core_device.irq_type says which.
- *
- * INTx is level triggered and may be shared, so the handler masks it at
- * the device (the INTx-disable bit of PCI 2.3) before signalling, and
- * userspace unmasks it with ACTION_UNMASK once it has serviced the device,
- * directly or through an unmask eventfd the kernel listens to. A device
- * whose INTx-disable bit does not work, or any device under vfio_pci's
- * nointxmask, gets its line to itself and is masked at the interrupt
- * controller instead. The INTx-disable bit userspace sees in the command
- * register is virtual and masks the line the same way.
+ * enabled at a time, &vfio_pci_core_device.irq_type says which. This file
+ * holds what the types share (the vector contexts, the eventfds), MSI and
+ * MSI-X, the error and request notifications and the ioctl itself; INTx
+ * and its masking are in vfio_pci_intx.c.
  *
  * MSI and MSI-X vectors are allocated when the type is enabled; an eventfd
  * can then be set, changed or cleared on each one while the others keep
@@ -34,17 +28,24 @@
  *
  * The error (AER) and request notifications are single eventfds that the
  * PCI core's error recovery and the VFIO core's unregistration signal.
+ *
+ * The eventfds signalled from outside igate (INTx from its handler and
+ * the unmask eventfd's wakeup, ERR from AER recovery, REQ from the VFIO
+ * core's unregistration) are read under RCU and signalled there:
+ * vfio_pci_trigger_replace() installs a new one and drops the old one
+ * only after a grace period. So those paths take no lock of the device:
+ * the AER error handler runs under pci_bus_sem, which a bus reset takes
+ * while it holds memory_lock, itself taken under igate.
  */
 
-#define IRQ_NONE_TYPE	VFIO_PCI_NUM_IRQS
-
-static bool irq_is(struct vfio_pci_core_device *vdev, int type)
-{
-	return vdev->irq_type == type;
-}
-
-/* Allocate the vector contexts of a type being enabled. */
-static int ctx_alloc(struct vfio_pci_core_device *vdev, unsigned int n)
+/**
+ * vfio_pci_irq_ctx_alloc() - allocate the vector contexts of a type
+ * @vdev: a device whose type is being enabled; igate held
+ * @n: how many vectors the type may use
+ *
+ * Return: 0 or -ENOMEM. vfio_pci_irq_ctx_free() undoes it.
+ */
+int vfio_pci_irq_ctx_alloc(struct vfio_pci_core_device *vdev, unsigned int n)
 {
 	vdev->irq_ctx = kcalloc(n, sizeof(*vdev->irq_ctx), GFP_KERNEL_ACCOUNT);
 	if (!vdev->irq_ctx)
@@ -53,18 +54,25 @@ static int ctx_alloc(struct vfio_pci_core_device *vdev, unsigned int n)
 	return 0;
 }
 
-static void ctx_free(struct vfio_pci_core_device *vdev)
+/**
+ * vfio_pci_irq_ctx_free() - free the vector contexts of a disabled type
+ * @vdev: the device; igate held
+ */
+void vfio_pci_irq_ctx_free(struct vfio_pci_core_device *vdev)
 {
 	kfree(vdev->irq_ctx);
 	vdev->irq_ctx = NULL;
 	vdev->num_ctx = 0;
 }
 
-/*
- * Take an eventfd for a trigger: -1 means none. Returns NULL for -1, the
- * eventfd, or an ERR_PTR() for an fd that is not an eventfd.
+/**
+ * vfio_pci_trigger_get() - take the eventfd a trigger names
+ * @fd: an eventfd, or -1 for none
+ *
+ * Return: NULL for -1, the eventfd (a reference the caller drops), or an
+ * ERR_PTR() for an fd that is not an eventfd.
  */
-static struct eventfd_ctx *trigger_get(s32 fd)
+struct eventfd_ctx *vfio_pci_trigger_get(s32 fd)
 {
 	if (fd < 0)
 		return NULL;
@@ -78,17 +86,14 @@ static void trigger_put(struct eventfd_ctx **trigger)
 	*trigger = NULL;
 }
 
-/*
- * The eventfds signalled from outside igate (INTx from its handler and
- * the unmask eventfd's wakeup, ERR from AER recovery, REQ from the VFIO
- * core's unregistration) are read under RCU and signalled there:
- * trigger_replace() installs a new one and drops the old one only after a
- * grace period. So those paths take no lock of the device: the AER error
- * handler runs under pci_bus_sem, which a bus reset takes while it holds
- * memory_lock, itself taken under igate. trigger_signal() says whether
- * there was an eventfd to signal.
+/**
+ * vfio_pci_trigger_signal() - signal the eventfd in a slot read under RCU
+ * @slot: &vfio_pci_core_device.intx_trigger, .err_trigger or .req_trigger
+ *
+ * Context: any; takes no lock of the device.
+ * Return: whether there was an eventfd to signal.
  */
-static bool trigger_signal(struct eventfd_ctx **slot)
+bool vfio_pci_trigger_signal(struct eventfd_ctx **slot)
 {
 	struct eventfd_ctx *trigger;
 
@@ -100,9 +105,17 @@ static bool trigger_signal(struct eventfd_ctx **slot)
 	return trigger;
 }
 
-/* Install @trigger in @slot and drop the eventfd it replaces. igate held. */
-static void trigger_replace(struct eventfd_ctx **slot,
-			    struct eventfd_ctx *trigger)
+/**
+ * vfio_pci_trigger_replace() - install an eventfd in a slot read under RCU
+ * @slot: the slot (see vfio_pci_trigger_signal())
+ * @trigger: the new eventfd, whose reference the slot takes, or NULL
+ *
+ * The eventfd replaced is dropped after a grace period.
+ *
+ * Context: igate held; sleeps.
+ */
+void vfio_pci_trigger_replace(struct eventfd_ctx **slot,
+			      struct eventfd_ctx *trigger)
 {
 	struct eventfd_ctx *old = *slot;
 
@@ -111,266 +124,6 @@ static void trigger_replace(struct eventfd_ctx **slot,
 		return;
 	synchronize_rcu();
 	eventfd_ctx_put(old);
-}
-
-/* ---- INTx ---- */
-
-/* Tell userspace the line fired; any context, no lock. */
-static void intx_signal(struct vfio_pci_core_device *vdev)
-{
-	trigger_signal(&vdev->intx_trigger);
-}
-
-static irqreturn_t intx_handler(int irq, void *data)
-{
-	struct vfio_pci_core_device *vdev = data;
-	irqreturn_t ret = IRQ_NONE;
-	unsigned long flags;
-
-	spin_lock_irqsave(&vdev->irqlock, flags);
-	if (!vdev->pci_2_3) {
-		/* an exclusive line: ours, masked at the controller */
-		if (!vdev->intx_masked) {
-			disable_irq_nosync(irq);
-			vdev->intx_masked = true;
-		}
-		ret = IRQ_HANDLED;
-	} else if (!vdev->intx_masked && pci_check_and_mask_intx(vdev->pdev)) {
-		vdev->intx_masked = true;
-		ret = IRQ_HANDLED;
-	}
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
-	if (ret == IRQ_HANDLED)
-		intx_signal(vdev);
-	return ret;
-}
-
-/* Mask the line; irqlock held. */
-static void intx_mask_locked(struct vfio_pci_core_device *vdev)
-{
-	lockdep_assert_held(&vdev->irqlock);
-	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) || vdev->intx_masked)
-		return;
-	if (vdev->pci_2_3)
-		pci_intx(vdev->pdev, 0);
-	else
-		disable_irq_nosync(vdev->pdev->irq);
-	vdev->intx_masked = true;
-}
-
-/*
- * Unmask the line; irqlock held. Returns true when the device still
- * asserts it: the line stays masked and userspace must be told again.
- */
-static bool intx_unmask_locked(struct vfio_pci_core_device *vdev)
-{
-	lockdep_assert_held(&vdev->irqlock);
-	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) || !vdev->intx_masked ||
-	    vdev->intx_user_disabled)
-		return false;
-	if (vdev->pci_2_3) {
-		if (!pci_check_and_unmask_intx(vdev->pdev))
-			return true;
-	} else {
-		enable_irq(vdev->pdev->irq);
-	}
-	vdev->intx_masked = false;
-	return false;
-}
-
-static void intx_mask(struct vfio_pci_core_device *vdev)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&vdev->irqlock, flags);
-	intx_mask_locked(vdev);
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
-}
-
-/**
- * vfio_pci_intx_pm_mask() - mask INTx while the device sleeps
- * @vdev: the device, about to be runtime suspended
- *
- * Return: true when this masked the line, which vfio_pci_intx_pm_unmask()
- * then unmasks on resume; false when INTx is off or was masked already.
- */
-bool vfio_pci_intx_pm_mask(struct vfio_pci_core_device *vdev)
-{
-	unsigned long flags;
-	bool masked = false;
-
-	spin_lock_irqsave(&vdev->irqlock, flags);
-	if (irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) && !vdev->intx_masked) {
-		intx_mask_locked(vdev);
-		masked = true;
-	}
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
-	return masked;
-}
-
-/* virqfd handler: runs when the unmask eventfd is written. */
-static int intx_unmask_handler(void *opaque, void *unused)
-{
-	struct vfio_pci_core_device *vdev = opaque;
-	unsigned long flags;
-	bool pending;
-
-	spin_lock_irqsave(&vdev->irqlock, flags);
-	pending = intx_unmask_locked(vdev);
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
-	return pending;
-}
-
-/*
- * virqfd thread: the line was still asserted at unmask. It cannot signal
- * from the handler, which runs inside the unmask eventfd's own wakeup.
- */
-static void intx_resend(void *opaque, void *unused)
-{
-	intx_signal(opaque);
-}
-
-/* Unmask, and tell userspace again at once if the line is still high. */
-static void intx_unmask(struct vfio_pci_core_device *vdev)
-{
-	unsigned long flags;
-	bool pending;
-
-	spin_lock_irqsave(&vdev->irqlock, flags);
-	pending = intx_unmask_locked(vdev);
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
-	if (pending)
-		intx_signal(vdev);
-}
-
-/**
- * vfio_pci_intx_pm_unmask() - undo vfio_pci_intx_pm_mask() on resume
- * @vdev: the device, resumed
- *
- * An interrupt the device raised meanwhile is signalled now.
- */
-void vfio_pci_intx_pm_unmask(struct vfio_pci_core_device *vdev)
-{
-	intx_unmask(vdev);
-}
-
-/**
- * vfio_pci_intx_user_disable() - follow the virtual INTx-disable bit
- * @vdev: an open device
- * @disable: the bit as userspace wrote it
- *
- * Setting the bit masks the line as ACTION_MASK would; clearing it lets
- * ACTION_UNMASK unmask it again, and unmasks it now. Only a change of the
- * bit acts: writing it as it was leaves a line masked by its interrupt,
- * which waits for the user's unmask, masked.
- */
-void vfio_pci_intx_user_disable(struct vfio_pci_core_device *vdev,
-				bool disable)
-{
-	unsigned long flags;
-	bool pending = false;
-
-	spin_lock_irqsave(&vdev->irqlock, flags);
-	if (vdev->intx_user_disabled != disable) {
-		vdev->intx_user_disabled = disable;
-		if (disable)
-			intx_mask_locked(vdev);
-		else
-			pending = intx_unmask_locked(vdev);
-	}
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
-	if (pending)
-		intx_signal(vdev);
-}
-
-static int intx_enable(struct vfio_pci_core_device *vdev,
-		       struct eventfd_ctx *trigger)
-{
-	struct pci_dev *pdev = vdev->pdev;
-	struct vfio_pci_irq_ctx *ctx;
-	unsigned long flags;
-	int ret;
-
-	if (!vfio_pci_has_intx(pdev))
-		return -ENODEV;
-	ret = ctx_alloc(vdev, 1);
-	if (ret)
-		return ret;
-	ctx = &vdev->irq_ctx[0];
-	ctx->name = kasprintf(GFP_KERNEL_ACCOUNT, "vfio-intx(%s)",
-			      pci_name(pdev));
-	if (!ctx->name) {
-		ret = -ENOMEM;
-		goto err_free_ctx;
-	}
-	WRITE_ONCE(vdev->intx_trigger, trigger);
-
-	/*
-	 * The line is masked until it is ours: by the INTx-disable bit, or,
-	 * on an exclusive line, by requesting it disabled. Only then does
-	 * irq_type say INTx, so a mask or unmask racing with this (a config
-	 * write, the unmask eventfd) finds the line in the state
-	 * intx_masked describes and never enables it twice.
-	 */
-	spin_lock_irqsave(&vdev->irqlock, flags);
-	vdev->intx_masked = true;
-	if (vdev->pci_2_3)
-		pci_intx(pdev, 0);
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
-
-	ret = request_irq(pdev->irq, intx_handler,
-			  vdev->pci_2_3 ? IRQF_SHARED : IRQF_NO_AUTOEN,
-			  ctx->name, vdev);
-	if (ret)
-		goto err_free_name;
-	ctx->irq = pdev->irq;
-
-	spin_lock_irqsave(&vdev->irqlock, flags);
-	vdev->irq_type = VFIO_PCI_INTX_IRQ_INDEX;
-	vdev->intx_masked = vdev->intx_user_disabled;
-	if (!vdev->intx_masked) {
-		if (vdev->pci_2_3)
-			pci_intx(pdev, 1);
-		else
-			enable_irq(pdev->irq);
-	}
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
-	return 0;
-
-err_free_name:
-	spin_lock_irqsave(&vdev->irqlock, flags);
-	vdev->intx_masked = false;
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
-	kfree(ctx->name);
-	/* still the caller's, who drops it: wait for any reader to finish */
-	WRITE_ONCE(vdev->intx_trigger, NULL);
-	synchronize_rcu();
-err_free_ctx:
-	ctx_free(vdev);
-	return ret;
-}
-
-static void intx_disable(struct vfio_pci_core_device *vdev)
-{
-	struct vfio_pci_irq_ctx *ctx = &vdev->irq_ctx[0];
-	unsigned long flags;
-
-	vfio_virqfd_disable(&ctx->unmask);
-	/*
-	 * No longer INTx before the line is freed: a racing mask or unmask
-	 * leaves it alone from here on. Nobody listens any more, so a
-	 * shared line is kept quiet with the INTx-disable bit.
-	 */
-	spin_lock_irqsave(&vdev->irqlock, flags);
-	vdev->irq_type = IRQ_NONE_TYPE;
-	vdev->intx_masked = false;
-	if (vdev->pci_2_3)
-		pci_intx(vdev->pdev, 0);
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
-	free_irq(ctx->irq, vdev);
-	trigger_replace(&vdev->intx_trigger, NULL);
-	kfree(ctx->name);
-	ctx_free(vdev);
 }
 
 /* ---- MSI and MSI-X ---- */
@@ -390,7 +143,7 @@ static int msi_enable(struct vfio_pci_core_device *vdev, int type,
 	u16 cmd;
 	int ret;
 
-	ret = ctx_alloc(vdev, n);
+	ret = vfio_pci_irq_ctx_alloc(vdev, n);
 	if (ret)
 		return ret;
 	/* MSI-X vectors live in BAR memory the kernel writes */
@@ -399,7 +152,7 @@ static int msi_enable(struct vfio_pci_core_device *vdev, int type,
 				    msix ? PCI_IRQ_MSIX : PCI_IRQ_MSI);
 	vfio_pci_memory_unlock_and_restore(vdev, cmd);
 	if (ret < 0) {
-		ctx_free(vdev);
+		vfio_pci_irq_ctx_free(vdev);
 		return ret;
 	}
 	vdev->irq_type = type;
@@ -449,7 +202,7 @@ static int msi_vector_irq(struct vfio_pci_core_device *vdev,
 
 	if (vector < vdev->msi_enabled)
 		return pci_irq_vector(vdev->pdev, vector);
-	if (!irq_is(vdev, VFIO_PCI_MSIX_IRQ_INDEX) || !vdev->has_dyn_msix)
+	if (!vfio_pci_irq_is(vdev, VFIO_PCI_MSIX_IRQ_INDEX) || !vdev->has_dyn_msix)
 		return -EINVAL;
 	irq = pci_irq_vector(vdev->pdev, vector);
 	if (irq > 0)
@@ -471,11 +224,11 @@ static int msi_set_vector(struct vfio_pci_core_device *vdev,
 	irq = msi_vector_irq(vdev, vector);
 	if (irq < 0)
 		return irq;
-	trigger = trigger_get(fd);
+	trigger = vfio_pci_trigger_get(fd);
 	if (IS_ERR(trigger))
 		return PTR_ERR(trigger);
 	ctx->name = kasprintf(GFP_KERNEL_ACCOUNT, "vfio-msi%s[%u](%s)",
-			      irq_is(vdev, VFIO_PCI_MSIX_IRQ_INDEX) ? "x" : "",
+			      vfio_pci_irq_is(vdev, VFIO_PCI_MSIX_IRQ_INDEX) ? "x" : "",
 			      vector, pci_name(vdev->pdev));
 	if (!ctx->name) {
 		ret = -ENOMEM;
@@ -539,12 +292,12 @@ static void msi_disable(struct vfio_pci_core_device *vdev)
 	/* MSI off turns INTx back on: keep a shared line quiet */
 	if (vdev->pci_2_3)
 		pci_intx(vdev->pdev, 0);
-	vdev->irq_type = IRQ_NONE_TYPE;
+	vdev->irq_type = VFIO_PCI_IRQ_NONE;
 	vdev->msi_enabled = 0;
-	ctx_free(vdev);
+	vfio_pci_irq_ctx_free(vdev);
 }
 
-/* ---- SET_IRQS actions ---- */
+/* ---- SET_IRQS ---- */
 
 /* Loopback: signal the triggers as if the vectors had fired. */
 static void loopback(struct vfio_pci_core_device *vdev, unsigned int start,
@@ -560,109 +313,26 @@ static void loopback(struct vfio_pci_core_device *vdev, unsigned int start,
 	}
 }
 
-/* A DATA_NONE or DATA_BOOL action applies when it is unconditional or true. */
-static bool action_wanted(u32 flags, const void *data)
-{
-	if (flags & VFIO_IRQ_SET_DATA_BOOL)
-		return *(const u8 *)data;
-	return true;
-}
-
-static int intx_trigger(struct vfio_pci_core_device *vdev, unsigned int start,
-			unsigned int count, u32 flags, const void *data)
-{
-	struct eventfd_ctx *trigger;
-	int ret;
-
-	if (irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) && !count &&
-	    (flags & VFIO_IRQ_SET_DATA_NONE)) {
-		intx_disable(vdev);
-		return 0;
-	}
-	/* past the disable, a count of 0 brings no data to act on */
-	if (!count || (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) &&
-		       !irq_is(vdev, IRQ_NONE_TYPE)))
-		return -EINVAL;
-	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
-		/* loopback, of an enabled line only, not while disabled */
-		if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX))
-			return -EINVAL;
-		if (action_wanted(flags, data) &&
-		    !READ_ONCE(vdev->intx_user_disabled))
-			intx_signal(vdev);
-		return 0;
-	}
-	trigger = trigger_get(*(const s32 *)data);
-	if (IS_ERR(trigger))
-		return PTR_ERR(trigger);
-	if (irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX)) {
-		trigger_replace(&vdev->intx_trigger, trigger);
-		return 0;
-	}
-	/* an fd of -1 enables the line with nobody to tell yet */
-	ret = intx_enable(vdev, trigger);
-	if (ret && trigger)
-		eventfd_ctx_put(trigger);
-	return ret;
-}
-
-static int intx_mask_action(struct vfio_pci_core_device *vdev,
-			    unsigned int start, unsigned int count, u32 flags,
-			    const void *data)
-{
-	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) || !count)
-		return -EINVAL;
-	if (flags & VFIO_IRQ_SET_DATA_EVENTFD)
-		return -ENOTTY;	/* a mask has no eventfd form */
-	if (action_wanted(flags, data))
-		intx_mask(vdev);
-	return 0;
-}
-
-static int intx_unmask_action(struct vfio_pci_core_device *vdev,
-			      unsigned int start, unsigned int count,
-			      u32 flags, const void *data)
-{
-	struct vfio_pci_irq_ctx *ctx;
-	s32 fd;
-
-	if (!irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) || !count)
-		return -EINVAL;
-	ctx = &vdev->irq_ctx[0];
-	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
-		if (action_wanted(flags, data))
-			intx_unmask(vdev);
-		return 0;
-	}
-	fd = *(const s32 *)data;
-	if (fd < 0) {
-		vfio_virqfd_disable(&ctx->unmask);
-		return 0;
-	}
-	return vfio_virqfd_enable(vdev, intx_unmask_handler, intx_resend,
-				  NULL, &ctx->unmask, fd);
-}
-
 static int msi_trigger(struct vfio_pci_core_device *vdev, int type,
 		       unsigned int start, unsigned int count, u32 flags,
 		       const void *data)
 {
+	bool on = vfio_pci_irq_is(vdev, type);
 	int ret;
 
-	if (irq_is(vdev, type) && !count &&
-	    (flags & VFIO_IRQ_SET_DATA_NONE)) {
+	if (on && !count && (flags & VFIO_IRQ_SET_DATA_NONE)) {
 		msi_disable(vdev);
 		return 0;
 	}
-	if (!irq_is(vdev, type) && !irq_is(vdev, IRQ_NONE_TYPE))
+	if (!on && !vfio_pci_irq_is(vdev, VFIO_PCI_IRQ_NONE))
 		return -EINVAL;
 	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
-		if (!irq_is(vdev, type))
+		if (!on)
 			return -EINVAL;
 		loopback(vdev, start, count, flags, data);
 		return 0;
 	}
-	if (irq_is(vdev, type))
+	if (on)
 		return msi_set_block(vdev, start, count, data);
 	/* enabling wants at least one vector */
 	if (!count)
@@ -693,7 +363,7 @@ static int single_trigger(struct eventfd_ctx **slot, unsigned int count,
 		if (count)
 			eventfd_signal(*slot);
 		else
-			trigger_replace(slot, NULL);
+			vfio_pci_trigger_replace(slot, NULL);
 		return 0;
 	}
 	if (!count)
@@ -706,10 +376,10 @@ static int single_trigger(struct eventfd_ctx **slot, unsigned int count,
 	fd = *(const s32 *)data;
 	if (fd < -1)
 		return -EINVAL;
-	trigger = trigger_get(fd);
+	trigger = vfio_pci_trigger_get(fd);
 	if (IS_ERR(trigger))
 		return PTR_ERR(trigger);
-	trigger_replace(slot, trigger);
+	vfio_pci_trigger_replace(slot, trigger);
 	return 0;
 }
 
@@ -721,15 +391,8 @@ static int set_irqs(struct vfio_pci_core_device *vdev,
 
 	switch (hdr->index) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
-		if (action == VFIO_IRQ_SET_ACTION_MASK)
-			return intx_mask_action(vdev, hdr->start, hdr->count,
-						flags, data);
-		if (action == VFIO_IRQ_SET_ACTION_UNMASK)
-			return intx_unmask_action(vdev, hdr->start,
-						  hdr->count, flags, data);
-		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
-			return -ENOTTY;
-		return intx_trigger(vdev, hdr->start, hdr->count, flags, data);
+		return vfio_pci_set_intx(vdev, action, hdr->count, flags,
+					 data);
 	case VFIO_PCI_MSI_IRQ_INDEX:
 	case VFIO_PCI_MSIX_IRQ_INDEX:
 		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
@@ -792,7 +455,7 @@ void vfio_pci_irqs_open(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
 
-	vdev->irq_type = IRQ_NONE_TYPE;
+	vdev->irq_type = VFIO_PCI_IRQ_NONE;
 	vdev->msi_qmax = 0;
 	vdev->intx_user_disabled = false;
 	vdev->pci_2_3 = !vdev->settings.nointxmask &&
@@ -810,12 +473,12 @@ void vfio_pci_irqs_open(struct vfio_pci_core_device *vdev)
 void vfio_pci_irqs_close(struct vfio_pci_core_device *vdev)
 {
 	mutex_lock(&vdev->igate);
-	if (irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX))
-		intx_disable(vdev);
-	else if (!irq_is(vdev, IRQ_NONE_TYPE))
+	if (vfio_pci_irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX))
+		vfio_pci_intx_disable(vdev);
+	else if (!vfio_pci_irq_is(vdev, VFIO_PCI_IRQ_NONE))
 		msi_disable(vdev);
-	trigger_replace(&vdev->err_trigger, NULL);
-	trigger_replace(&vdev->req_trigger, NULL);
+	vfio_pci_trigger_replace(&vdev->err_trigger, NULL);
+	vfio_pci_trigger_replace(&vdev->req_trigger, NULL);
 	mutex_unlock(&vdev->igate);
 }
 
@@ -826,7 +489,7 @@ void vfio_pci_irqs_close(struct vfio_pci_core_device *vdev)
  *
  * Signals the request eventfd; without one, says once in the log that the
  * removal waits for userspace to close the device. Takes no lock of the
- * device (see trigger_signal()).
+ * device (see vfio_pci_trigger_signal()).
  *
  * Context: the VFIO core's unregistration, under the device lock of an
  * unbind or a removal; does not sleep.
@@ -835,7 +498,7 @@ void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count)
 {
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 
-	if (trigger_signal(&vdev->req_trigger)) {
+	if (vfio_pci_trigger_signal(&vdev->req_trigger)) {
 		if (!(count % 10))
 			pci_notice_ratelimited(vdev->pdev,
 					       "vfio: asking userspace for the device (#%u)\n",
@@ -854,7 +517,7 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_request);
  *
  * Tells userspace of an uncorrectable error through the ERR eventfd and
  * leaves recovery to it. Takes no lock of the device (see
- * trigger_signal()).
+ * vfio_pci_trigger_signal()).
  *
  * Context: the PCI core's error recovery, under the device lock and
  * pci_bus_sem; does not sleep.
@@ -865,7 +528,7 @@ pci_ers_result_t vfio_pci_core_aer_err_detected(struct pci_dev *pdev,
 {
 	struct vfio_pci_core_device *vdev = pci_get_drvdata(pdev);
 
-	trigger_signal(&vdev->err_trigger);
+	vfio_pci_trigger_signal(&vdev->err_trigger);
 	return PCI_ERS_RESULT_CAN_RECOVER;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_aer_err_detected);

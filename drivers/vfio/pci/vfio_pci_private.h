@@ -371,17 +371,46 @@ unsigned int vfio_pci_irq_count(struct vfio_pci_core_device *vdev,
 				unsigned int index);
 void vfio_pci_msix_locate(struct vfio_pci_core_device *vdev);
 
-/* Interrupts (vfio_pci_intrs.c) */
+/* Interrupts: vectors, eventfds, MSI and MSI-X (vfio_pci_intrs.c) */
+
+/* &vfio_pci_core_device.irq_type when no type is enabled */
+#define VFIO_PCI_IRQ_NONE	VFIO_PCI_NUM_IRQS
+
+static inline bool vfio_pci_irq_is(struct vfio_pci_core_device *vdev,
+				   int type)
+{
+	return vdev->irq_type == type;
+}
+
+/* A DATA_NONE or DATA_BOOL action applies when unconditional or true. */
+static inline bool vfio_pci_irq_action_wanted(u32 flags, const void *data)
+{
+	if (flags & VFIO_IRQ_SET_DATA_BOOL)
+		return *(const u8 *)data;
+	return true;
+}
+
 long vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev,
 			     void __user *arg);
 void vfio_pci_irqs_open(struct vfio_pci_core_device *vdev);
 void vfio_pci_irqs_close(struct vfio_pci_core_device *vdev);
+int vfio_pci_irq_ctx_alloc(struct vfio_pci_core_device *vdev, unsigned int n);
+void vfio_pci_irq_ctx_free(struct vfio_pci_core_device *vdev);
+struct eventfd_ctx *vfio_pci_trigger_get(s32 fd);
+bool vfio_pci_trigger_signal(struct eventfd_ctx **slot);
+void vfio_pci_trigger_replace(struct eventfd_ctx **slot,
+			      struct eventfd_ctx *trigger);
+void vfio_pci_msi_limits(struct vfio_pci_core_device *vdev, bool *enabled,
+			 u8 *qmax);
+
+/* INTx (vfio_pci_intx.c) */
+int vfio_pci_set_intx(struct vfio_pci_core_device *vdev, u32 action,
+		      unsigned int count, u32 flags, const void *data);
+void vfio_pci_intx_disable(struct vfio_pci_core_device *vdev);
 void vfio_pci_intx_user_disable(struct vfio_pci_core_device *vdev,
 				bool disable);
 bool vfio_pci_intx_pm_mask(struct vfio_pci_core_device *vdev);
 void vfio_pci_intx_pm_unmask(struct vfio_pci_core_device *vdev);
-void vfio_pci_msi_limits(struct vfio_pci_core_device *vdev, bool *enabled,
-			 u8 *qmax);
 
 /* ioeventfds (vfio_pci_ioeventfd.c) */
 long vfio_pci_ioctl_ioeventfd(struct vfio_pci_core_device *vdev,
