@@ -597,7 +597,7 @@ void vfio_pci_config_close(struct vfio_pci_core_device *vdev)
  * For what needs the state the device had in D0: the runtime suspend, a
  * reset (which would otherwise save and restore the state of D3hot, and
  * leave the D0 state kept for the return unspent), the close, the
- * kernel's own accesses to BAR memory (vfio_pci_memory_lock_and_enable()).
+ * kernel's own accesses to BAR memory (vfio_pci_decode_lock_on()).
  * A device in D0 is left alone.
  */
 void vfio_pci_config_wake(struct vfio_pci_core_device *vdev)

@@ -294,9 +294,7 @@ void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 	vfio_pci_regions_close(vdev);
 	vfio_pci_vf_token_use(vdev, false);
 	vfio_pci_pm_close(vdev);
-	down_write(&vdev->memory_lock);
-	vfio_pci_config_wake(vdev);
-	up_write(&vdev->memory_lock);
+	vfio_pci_decode_wake(vdev);
 	pci_clear_master(pdev);
 	vfio_pci_ioeventfds_close(vdev);
 	vfio_pci_irqs_close(vdev);

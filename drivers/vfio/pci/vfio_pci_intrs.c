@@ -147,10 +147,10 @@ static int msi_enable(struct vfio_pci_core_device *vdev, int type,
 	if (ret)
 		return ret;
 	/* MSI-X vectors live in BAR memory the kernel writes */
-	cmd = vfio_pci_memory_lock_and_enable(vdev);
+	cmd = vfio_pci_decode_lock_on(vdev);
 	ret = pci_alloc_irq_vectors(vdev->pdev, nvec, nvec,
 				    msix ? PCI_IRQ_MSIX : PCI_IRQ_MSI);
-	vfio_pci_memory_unlock_and_restore(vdev, cmd);
+	vfio_pci_decode_unlock_restore(vdev, cmd);
 	if (ret < 0) {
 		vfio_pci_irq_ctx_free(vdev);
 		return ret;
@@ -192,7 +192,7 @@ static void msi_vector_release(struct vfio_pci_irq_ctx *ctx)
  * The Linux irq of @vector, allocating it when MSI-X can grow. A vector
  * grown before keeps its irq when its trigger is unset, until MSI-X is
  * disabled, and gets it back here. Memory decode held on by the caller
- * (vfio_pci_memory_lock_and_enable()).
+ * (vfio_pci_decode_lock_on()).
  */
 static int msi_vector_irq(struct vfio_pci_core_device *vdev,
 			  unsigned int vector)
@@ -266,7 +266,7 @@ static int msi_set_block(struct vfio_pci_core_device *vdev,
 
 	if (start + count > vdev->num_ctx)
 		return -EINVAL;
-	cmd = vfio_pci_memory_lock_and_enable(vdev);
+	cmd = vfio_pci_decode_lock_on(vdev);
 	for (i = 0; i < count; i++) {
 		ret = msi_set_vector(vdev, start + i, fds[i]);
 		if (ret)
@@ -275,7 +275,7 @@ static int msi_set_block(struct vfio_pci_core_device *vdev,
 	/* on failure, those this call set before the one that failed */
 	while (ret && i--)
 		msi_vector_release(&vdev->irq_ctx[start + i]);
-	vfio_pci_memory_unlock_and_restore(vdev, cmd);
+	vfio_pci_decode_unlock_restore(vdev, cmd);
 	return ret;
 }
 
@@ -284,11 +284,11 @@ static void msi_disable(struct vfio_pci_core_device *vdev)
 	unsigned int i;
 	u16 cmd;
 
-	cmd = vfio_pci_memory_lock_and_enable(vdev);
+	cmd = vfio_pci_decode_lock_on(vdev);
 	for (i = 0; i < vdev->num_ctx; i++)
 		msi_vector_release(&vdev->irq_ctx[i]);
 	pci_free_irq_vectors(vdev->pdev);
-	vfio_pci_memory_unlock_and_restore(vdev, cmd);
+	vfio_pci_decode_unlock_restore(vdev, cmd);
 	/* MSI off turns INTx back on: keep a shared line quiet */
 	if (vdev->pci_2_3)
 		pci_intx(vdev->pdev, 0);

@@ -70,23 +70,26 @@ static void ioeventfd_write(struct vfio_pci_ioeventfd *ioe)
 }
 
 /*
- * virqfd handler, in the eventfd's wakeup: write now unless memory_lock is
- * contended, then leave it to the thread. Returns nonzero for the thread.
+ * virqfd handler, in the eventfd's wakeup: write now unless the decode
+ * lock is contended, then leave it to the thread. Returns nonzero for the
+ * thread.
  */
 static int ioeventfd_handler(void *opaque, void *unused)
 {
 	struct vfio_pci_ioeventfd *ioe = opaque;
-	struct vfio_pci_core_device *vdev = ioe->vdev;
+	int ret;
 
 	if (!ioe->is_mem) {
 		ioeventfd_write(ioe);
 		return 0;
 	}
-	if (!down_read_trylock(&vdev->memory_lock))
+	ret = vfio_pci_decode_read_trylock_awake(ioe->vdev);
+	if (ret == -EAGAIN)
 		return 1;
-	if (vdev->mem_enabled && !READ_ONCE(vdev->pm_engaged))
-		ioeventfd_write(ioe);
-	up_read(&vdev->memory_lock);
+	if (ret)
+		return 0;
+	ioeventfd_write(ioe);
+	vfio_pci_core_decode_read_unlock(ioe->vdev);
 	return 0;
 }
 

@@ -26,10 +26,26 @@
  * the access with an error on the bus. Once decode is back on, the next
  * access faults the pages in again.
  *
- * &vfio_pci_core_device.memory_lock makes the check and the access one
- * step: faults and fd accesses hold it for read, every change that may
- * turn decode off holds it for write, zaps before the change and sets
- * &vfio_pci_core_device.mem_enabled from the device after it.
+ * &vfio_pci_core_device.memory_lock, the decode lock, makes the check and
+ * the access one step: faults and fd accesses hold it for read, every
+ * change that may turn decode off holds it for write, zaps before the
+ * change and sets &vfio_pci_core_device.mem_enabled from the device after
+ * it. The core takes it only through the functions below, each named for
+ * its form:
+ *
+ * - vfio_pci_core_decode_read_lock(), an access on behalf of the user
+ *   from an ioctl, a read or a write (exported, for drivers too);
+ *   vfio_pci_decode_read_lock_awake() for a fault, and
+ *   vfio_pci_decode_read_trylock_awake() for an ioeventfd's wakeup, which
+ *   cannot sleep; all end with vfio_pci_core_decode_read_unlock();
+ * - vfio_pci_decode_lock(), a change that may turn decode off, and
+ *   vfio_pci_decode_lock_in_set() for each member of a reset set; both end
+ *   with vfio_pci_decode_unlock(), which reads decode back;
+ * - vfio_pci_decode_lock_on(), the kernel's own access to BAR memory
+ *   (the MSI-X table, the ROM) with decode forced on; it ends with
+ *   vfio_pci_decode_unlock_restore();
+ * - vfio_pci_decode_wake(), which brings a device the user put in D3hot
+ *   back to D0 in one step.
  *
  * A BAR smaller than a page is offered for mmap only when it starts a
  * page and the rest of that page can be reserved while the device is open
@@ -186,7 +202,23 @@ void vfio_pci_decode_unlock(struct vfio_pci_core_device *vdev)
 }
 
 /**
- * vfio_pci_memory_lock_and_enable() - let the kernel reach BAR memory
+ * vfio_pci_decode_wake() - bring back to D0 a device userspace put in D3hot
+ * @vdev: a device, open or not
+ *
+ * vfio_pci_config_wake() under the decode lock, for the close and the
+ * runtime suspend. Decode is not read back: until the user writes the
+ * power state or the command register again, the device stays refused to
+ * its accesses, as it was in D3hot.
+ */
+void vfio_pci_decode_wake(struct vfio_pci_core_device *vdev)
+{
+	down_write(&vdev->memory_lock);
+	vfio_pci_config_wake(vdev);
+	up_write(&vdev->memory_lock);
+}
+
+/**
+ * vfio_pci_decode_lock_on() - let the kernel reach BAR memory
  * @vdev: an open device
  *
  * For the kernel's own accesses to the device's memory (the MSI-X table,
@@ -197,9 +229,9 @@ void vfio_pci_decode_unlock(struct vfio_pci_core_device *vdev)
  * reads) and turns memory decode on.
  *
  * Return: the command register as it was, for
- * vfio_pci_memory_unlock_and_restore().
+ * vfio_pci_decode_unlock_restore().
  */
-u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev)
+u16 vfio_pci_decode_lock_on(struct vfio_pci_core_device *vdev)
 {
 	u16 cmd = 0;
 
@@ -213,12 +245,12 @@ u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev)
 }
 
 /**
- * vfio_pci_memory_unlock_and_restore() - end vfio_pci_memory_lock_and_enable()
+ * vfio_pci_decode_unlock_restore() - end vfio_pci_decode_lock_on()
  * @vdev: the device
- * @cmd: what vfio_pci_memory_lock_and_enable() returned
+ * @cmd: what vfio_pci_decode_lock_on() returned
  */
-void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
-					u16 cmd)
+void vfio_pci_decode_unlock_restore(struct vfio_pci_core_device *vdev,
+				    u16 cmd)
 {
 	if (!(cmd & PCI_COMMAND_MEMORY))
 		pci_write_config_word(vdev->pdev, PCI_COMMAND, cmd);
@@ -252,6 +284,12 @@ int vfio_pci_core_decode_read_lock(struct vfio_pci_core_device *vdev)
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_decode_read_lock);
 
+/* Decode on, and no request to sleep standing; the decode lock held. */
+static bool decode_awake(struct vfio_pci_core_device *vdev)
+{
+	return vdev->mem_enabled && !READ_ONCE(vdev->pm_engaged);
+}
+
 /**
  * vfio_pci_decode_read_lock_awake() - enter an access that cannot wake it
  * @vdev: an open device
@@ -265,7 +303,29 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_decode_read_lock);
 int vfio_pci_decode_read_lock_awake(struct vfio_pci_core_device *vdev)
 {
 	down_read(&vdev->memory_lock);
-	if (vdev->mem_enabled && !READ_ONCE(vdev->pm_engaged))
+	if (decode_awake(vdev))
+		return 0;
+	up_read(&vdev->memory_lock);
+	return -EIO;
+}
+
+/**
+ * vfio_pci_decode_read_trylock_awake() - vfio_pci_decode_read_lock_awake()
+ *	without sleeping
+ * @vdev: an open device
+ *
+ * For an ioeventfd's write from the eventfd's wakeup.
+ *
+ * Context: any; does not sleep.
+ * Return: 0 with the decode lock held for read; -EAGAIN, with nothing
+ * held, when a writer holds it (the caller retries from process context);
+ * -EIO as vfio_pci_decode_read_lock_awake().
+ */
+int vfio_pci_decode_read_trylock_awake(struct vfio_pci_core_device *vdev)
+{
+	if (!down_read_trylock(&vdev->memory_lock))
+		return -EAGAIN;
+	if (decode_awake(vdev))
 		return 0;
 	up_read(&vdev->memory_lock);
 	return -EIO;
@@ -273,9 +333,10 @@ int vfio_pci_decode_read_lock_awake(struct vfio_pci_core_device *vdev)
 
 /**
  * vfio_pci_core_decode_read_unlock() - leave an access to BAR memory
- * @vdev: the device, entered with vfio_pci_core_decode_read_lock()
+ * @vdev: the device, entered with vfio_pci_core_decode_read_lock() or
+ *	one of its _awake forms
  *
- * Context: process, the decode lock held for read.
+ * Context: the decode lock held for read.
  */
 void vfio_pci_core_decode_read_unlock(struct vfio_pci_core_device *vdev)
 {

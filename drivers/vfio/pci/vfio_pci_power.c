@@ -342,10 +342,8 @@ int vfio_pci_core_runtime_suspend(struct device *dev)
 {
 	struct vfio_pci_core_device *vdev = dev_get_drvdata(dev);
 
-	down_write(&vdev->memory_lock);
 	if (READ_ONCE(vdev->pm_engaged))
-		vfio_pci_config_wake(vdev);
-	up_write(&vdev->memory_lock);
+		vfio_pci_decode_wake(vdev);
 	vdev->pm_intx_masked = vfio_pci_intx_pm_mask(vdev);
 	return 0;
 }

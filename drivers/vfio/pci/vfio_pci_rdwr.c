@@ -300,11 +300,11 @@ int vfio_pci_rom_region_size(struct vfio_pci_core_device *vdev, u64 *size)
 	*size = 0;
 	if (!window)
 		return 0;
-	cmd = vfio_pci_memory_lock_and_enable(vdev);
+	cmd = vfio_pci_decode_lock_on(vdev);
 	mutex_lock(&vdev->bar_lock);
 	present = rom_image_present(vdev->pdev);
 	mutex_unlock(&vdev->bar_lock);
-	vfio_pci_memory_unlock_and_restore(vdev, cmd);
+	vfio_pci_decode_unlock_restore(vdev, cmd);
 	if (present < 0)
 		return present;
 	*size = present ? window : 0;
