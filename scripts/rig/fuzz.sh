@@ -52,10 +52,10 @@ fuzz_test '"$per"'
 rc=$?
 for d in $FUZZ_DEVICES; do
 	name=${d%%:*}
-	bdf=$(fuzz_dev_get "${d#*:}") || continue
+	fuzz_dev_get "${d#*:}" || continue
 	"$RIG_BIN/vfio_pci_fuzz" -m group -c "$FUZZ_CORPUS_OUT/$name" \
-		-M "$RIG_OUT/corpus/$name.prog" "$bdf" | sed "s/^/# $name: /"
-	fuzz_dev_put "${d#*:}"
+		-M "$RIG_OUT/corpus/$name.prog" "$fuzz_bdf" | sed "s/^/# $name: /"
+	fuzz_dev_put "${d#*:}" "$fuzz_bdf"
 done
 exit $rc'
 rc=0

@@ -4,7 +4,7 @@
 # and guest-suite.sh's functions (bound_to).
 #
 # fuzz_test SECONDS prints one KTAP document, a result per device: the
-# device bound to vfio-pci; the crash reproducers (fuzz/repro) and the
+# device bound to its driver; the crash reproducers (fuzz/repro) and the
 # device's corpus (fuzz/corpus/NAME.prog) replayed over the group path;
 # SECONDS of fuzzing alternating the group and cdev paths in sessions of
 # FUZZ_SESSION programs (20 unless set), from the seed FUZZ_SEED (1
@@ -18,25 +18,49 @@
 # (edges and operations every 10 s).
 
 FUZZ_SRC=$RIG_TOP/tools/testing/selftests/vfio_pci/fuzz
-# name:vendor:device of each function fuzzed; nvme_vf:vf is the nvme
-# PF's first VF, made for the run (guest-suite.sh's nvme_vf_create)
+# name:vendor:device of each function fuzzed, bound to vfio-pci;
+# nvme_vf:vf is the nvme PF's first VF, made for the run (guest-suite.sh's
+# nvme_vf_create); edu_variant:variant the second edu function on the
+# sample variant driver (samples/vfio-pci), with its snapshot region and
+# its migration
 FUZZ_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010
-ivshmem:1af4:1110 vga:1234:1111 testdev:1b36:0005 nvme_vf:vf"
+ivshmem:1af4:1110 vga:1234:1111 testdev:1b36:0005 nvme_vf:vf
+edu_variant:variant"
+FUZZ_VARIANT_DRV=edu_vfio_pci
 # programs per session (the device opened again between sessions)
 FUZZ_SESSION=${FUZZ_SESSION:-20}
 
-# fuzz_dev_get ID: the function's address (a VF made for "vf")
+# fuzz_dev_get ID: sets fuzz_bdf to the function's address (a VF made
+# for "vf"), bound to the driver it is fuzzed on; fuzz_old_drv to the
+# driver the variant's function had
 fuzz_dev_get() {
-	if [ "$1" = vf ]; then
-		nvme_vf_create
-	else
-		rig_find "$1"
-	fi
+	local drv=vfio-pci
+	case $1 in
+	vf) fuzz_bdf=$(nvme_vf_create) ;;
+	variant)
+		rig_modprobe $FUZZ_VARIANT_DRV > /dev/null &&
+			fuzz_bdf=$(rig_find 1234:11e8 2) || return 1
+		fuzz_old_drv=$(rig_driver "$fuzz_bdf")
+		drv=$FUZZ_VARIANT_DRV
+		;;
+	*) fuzz_bdf=$(rig_find "$1") ;;
+	esac
+	[ -n "$fuzz_bdf" ] || return 1
+	bound_to "$fuzz_bdf" $drv || rig_bind "$fuzz_bdf" $drv > /dev/null
 }
 
-# fuzz_dev_put ID: what fuzz_dev_get made, undone
+# fuzz_dev_put ID BDF: what fuzz_dev_get made, undone
 fuzz_dev_put() {
-	[ "$1" != vf ] || nvme_vf_remove > /dev/null
+	case $1 in
+	vf) nvme_vf_remove > /dev/null ;;
+	variant)
+		rig_unbind "$2" 2> /dev/null
+		if [ -n "$fuzz_old_drv" ]; then
+			rig_bind "$2" "$fuzz_old_drv" > /dev/null || return 1
+		fi
+		rmmod $FUZZ_VARIANT_DRV
+		;;
+	esac
 }
 
 # fuzz_one NAME BDF SECONDS: 0 when all of it went well; its output
@@ -68,16 +92,17 @@ fuzz_test() {
 		name=${d%%:*} id=${d#*:}
 		log=$RIG_OUT/fuzz-$name/run.log
 		mkdir -p "${log%/*}"
-		if ! bdf=$(fuzz_dev_get "$id"); then
+		if ! fuzz_dev_get "$id"; then
 			ktap_res 1 "fuzz_$name" "no $id"
 			continue
 		fi
+		bdf=$fuzz_bdf
 		[ -n "$FUZZ_CORPUS_OUT" ] && mkdir -p "$FUZZ_CORPUS_OUT/$name"
-		bound_to "$bdf" vfio-pci || rig_bind "$bdf" vfio-pci > /dev/null
 		fuzz_one "$name" "$bdf" "$secs" > "$log" 2>&1
 		rc=$?
 		sed 's/^#* */# /' "$log" | grep -v '^# fuzz at:'
-		fuzz_dev_put "$id" || { echo "# $name: undoing its set-up failed"; rc=1; }
+		fuzz_dev_put "$id" "$bdf" ||
+			{ echo "# $name: undoing its set-up failed"; rc=1; }
 		ktap_res $rc "fuzz_$name" "$(tail -n 1 "$log")"
 	done
 	return $ktap_bad

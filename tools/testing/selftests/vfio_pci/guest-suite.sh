@@ -368,8 +368,9 @@ if nvme_vf_remove; then result ok nvme_vf_remove; else result "not ok" nvme_vf_r
 if ! ours; then
 	result ok fuzz "SKIP the fuzzer judges our driver"
 elif [ "$RIG_FLAVOR" = debug ]; then
-	# the critical path of make test: INTx and MSI (edu), MSI-X (e1000e)
-	FUZZ_DEVICES="edu:1234:11e8 e1000e:8086:10d3"
+	# the critical path of make test: INTx and MSI (edu), MSI-X
+	# (e1000e), a variant driver's region and migration (edu_variant)
+	FUZZ_DEVICES="edu:1234:11e8 e1000e:8086:10d3 edu_variant:variant"
 	subtest fuzz fuzz_test 10
 else
 	subtest fuzz fuzz_test 20

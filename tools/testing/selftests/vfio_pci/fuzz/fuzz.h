@@ -70,7 +70,8 @@ struct fuzz_map {
  * What the executor knows of the device, learned once at start, and the
  * resources programs share. dev_lock is taken for reading by every
  * operation and for writing by the ones that close and open the device;
- * maps_lock guards maps[] and is taken inside dev_lock.
+ * maps_lock guards maps[] and mig_lock the migration data fd, each taken
+ * inside dev_lock, never together.
  */
 struct fuzz_dev {
 	const char *bdf;
@@ -93,6 +94,18 @@ struct fuzz_dev {
 	int efd[FUZZ_EFDS];
 	struct fuzz_map maps[FUZZ_MAPS];
 	pthread_mutex_t maps_lock;
+
+	/*
+	 * The migration data fd the last state change returned (-1 if
+	 * none), kept across a close and open of the device; the stream
+	 * read from the data fd numbered mig_stream_gen. mig_lock guards
+	 * them, taken inside dev_lock.
+	 */
+	int mig_fd;
+	unsigned int mig_gen, mig_stream_gen;
+	size_t mig_len;
+	uint8_t mig_stream[4096];
+	pthread_mutex_t mig_lock;
 };
 
 /* random numbers: xorshift, one state per thread */
@@ -128,6 +141,12 @@ extern const unsigned int fuzz_nr_ops;
 int fuzz_op_by_name(const char *name);
 void fuzz_op_gen(struct fuzz_dev *dev, struct fuzz_op *op);
 int fuzz_op_exec(struct fuzz_dev *dev, const struct fuzz_op *op);
+
+/* fuzz_mig.c: the migration state machine and its data fd */
+void fuzz_mig_gen_state(struct fuzz_dev *dev, struct fuzz_op *op);
+int fuzz_mig_exec_state(struct fuzz_dev *dev, const struct fuzz_op *op);
+void fuzz_mig_gen_data(struct fuzz_dev *dev, struct fuzz_op *op);
+int fuzz_mig_exec_data(struct fuzz_dev *dev, const struct fuzz_op *op);
 
 /* fuzz_dev.c: the device and the resources programs share */
 int fuzz_dev_init(struct fuzz_dev *dev, const char *bdf,

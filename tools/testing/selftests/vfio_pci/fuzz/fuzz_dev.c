@@ -122,6 +122,8 @@ int fuzz_dev_init(struct fuzz_dev *dev, const char *bdf,
 	dev->mode = mode;
 	pthread_rwlock_init(&dev->dev_lock, NULL);
 	pthread_mutex_init(&dev->maps_lock, NULL);
+	pthread_mutex_init(&dev->mig_lock, NULL);
+	dev->mig_fd = -1;
 	ret = efds_open(dev);
 	if (ret)
 		return ret;
@@ -194,15 +196,18 @@ void fuzz_dev_fini(struct fuzz_dev *dev)
 	for (i = 0; i < FUZZ_EFDS; i++)
 		if (dev->efd[i] >= 0)
 			close(dev->efd[i]);
+	if (dev->mig_fd >= 0)
+		close(dev->mig_fd);
+	dev->mig_fd = -1;
 }
 
 /*
  * File descriptors an argument may name, by selector: an eventfd of the
  * pool, -1, the device itself, the group or iommufd, stdin, a number no
- * file has.
+ * file has, the migration data fd (or -1).
  */
 enum { FD_EFD, FD_MINUS1, FD_DEVICE, FD_GROUP, FD_IOMMUFD, FD_STDIN,
-	FD_NONE, FD_KINDS };
+	FD_NONE, FD_MIG, FD_KINDS };
 
 uint64_t fuzz_fd_sel(void)
 {
@@ -214,6 +219,8 @@ uint64_t fuzz_fd_sel(void)
 
 int fuzz_fd_pick(struct fuzz_dev *dev, uint64_t sel)
 {
+	int fd;
+
 	switch (sel & 0xff) {
 	case FD_EFD:
 		return dev->efd[(sel >> 8) % FUZZ_EFDS];
@@ -227,6 +234,11 @@ int fuzz_fd_pick(struct fuzz_dev *dev, uint64_t sel)
 		return dev->d.iommufd;
 	case FD_STDIN:
 		return 0;
+	case FD_MIG:
+		pthread_mutex_lock(&dev->mig_lock);
+		fd = dev->mig_fd;
+		pthread_mutex_unlock(&dev->mig_lock);
+		return fd;
 	default:
 		return 1000 + (int)(sel >> 8 & 0xff);
 	}

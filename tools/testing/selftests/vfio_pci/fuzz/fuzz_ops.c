@@ -708,6 +708,8 @@ const struct fuzz_op_desc fuzz_ops[] = {
 	OP("efd_renew", gen_efd, exec_efd_renew, false),
 	OP("reopen", gen_reopen, exec_reopen, true),
 	OP("raw_ioctl", gen_raw_ioctl, exec_raw_ioctl, false),
+	OP("mig_state", fuzz_mig_gen_state, fuzz_mig_exec_state, false),
+	OP("mig_data", fuzz_mig_gen_data, fuzz_mig_exec_data, false),
 };
 
 const unsigned int fuzz_nr_ops = ARRAY_SIZE(fuzz_ops);
@@ -730,7 +732,7 @@ int fuzz_op_by_name(const char *name)
  */
 static const uint16_t weight[] = {
 	16, 32, 16, 160, 8, 16, 12, 48, 40, 64, 64, 80, 32, 16, 40, 4, 32, 16,
-	1, 16,
+	1, 16, 24, 24,
 };
 
 static_assert(ARRAY_SIZE(weight) == ARRAY_SIZE(fuzz_ops),

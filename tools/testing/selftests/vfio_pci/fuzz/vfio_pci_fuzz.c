@@ -39,7 +39,7 @@
 #define REPORT_SECS	10
 
 static const char *const modules[] = {
-	"vfio_pci_core", "vfio_pci", "mlx5_vfio_pci", NULL,
+	"vfio_pci_core", "vfio_pci", "mlx5_vfio_pci", "edu_vfio_pci", NULL,
 };
 
 struct options {
