@@ -550,6 +550,7 @@ int vfio_pci_caps_act(struct vfio_pci_vconfig *vc, unsigned int off,
 	}
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
 /**
  * vfio_pci_caps_types() - the capability types userspace may see
  * @ext: the extended ones; otherwise the standard ones
@@ -559,10 +560,11 @@ int vfio_pci_caps_act(struct vfio_pci_vconfig *vc, unsigned int off,
  *
  * Return: the table.
  */
-VISIBLE_IF_KUNIT const struct vfio_pci_cap_type *
+const struct vfio_pci_cap_type *
 vfio_pci_caps_types(bool ext, unsigned int *n)
 {
 	*n = ext ? ARRAY_SIZE(ext_caps) : ARRAY_SIZE(std_caps);
 	return ext ? ext_caps : std_caps;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_pci_caps_types);
+#endif

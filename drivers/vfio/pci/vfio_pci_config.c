@@ -111,6 +111,7 @@ static const struct vfio_pci_cfg_dword vfio_pci_command_mem_virt = {
 	.act = VFIO_PCI_ACT_COMMAND,
 };
 
+#if IS_ENABLED(CONFIG_KUNIT)
 /**
  * vfio_pci_header_rules() - the rules of the standard header
  * @n: set to the number of dwords they cover
@@ -119,13 +120,14 @@ static const struct vfio_pci_cfg_dword vfio_pci_command_mem_virt = {
  *
  * Return: the table, one rule per dword.
  */
-VISIBLE_IF_KUNIT const struct vfio_pci_cfg_dword *
+const struct vfio_pci_cfg_dword *
 vfio_pci_header_rules(unsigned int *n)
 {
 	*n = ARRAY_SIZE(vfio_pci_header);
 	return vfio_pci_header;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_pci_header_rules);
+#endif
 
 static const struct vfio_pci_cfg_dword *
 cfg_rule(const struct vfio_pci_vconfig *vc, unsigned int off)
