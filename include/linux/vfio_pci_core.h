@@ -225,6 +225,20 @@ to_vfio_pci_core(struct vfio_device *vdev)
 }
 
 /*
+ * VFIO_PCI_CORE_TOKEN_OP - the VF token check of the cdev bind, in an ops
+ * table: &vfio_device_ops.match_token_uuid exists where the VFIO core
+ * takes a token with VFIO_DEVICE_BIND_FLAG_TOKEN. Built against a kernel
+ * without it (a distribution's, through DKMS), the table has no such
+ * member and a cdev open is checked as that kernel's VFIO core checks it.
+ */
+#ifdef VFIO_DEVICE_BIND_FLAG_TOKEN
+#define VFIO_PCI_CORE_TOKEN_OP \
+	.match_token_uuid = vfio_pci_core_match_token_uuid,
+#else
+#define VFIO_PCI_CORE_TOKEN_OP
+#endif
+
+/*
  * VFIO_PCI_CORE_DEVICE_OPS - every &struct vfio_device_ops callback of a
  * core device: the body of a driver's ops table after its .name. A driver
  * overriding one names its own after this list (a designated initializer
@@ -242,7 +256,7 @@ to_vfio_pci_core(struct vfio_device *vdev)
 	.mmap = vfio_pci_core_mmap, \
 	.request = vfio_pci_core_request, \
 	.match = vfio_pci_core_match, \
-	.match_token_uuid = vfio_pci_core_match_token_uuid, \
+	VFIO_PCI_CORE_TOKEN_OP \
 	.device_feature = vfio_pci_core_device_feature, \
 	.bind_iommufd = vfio_iommufd_physical_bind, \
 	.unbind_iommufd = vfio_iommufd_physical_unbind, \

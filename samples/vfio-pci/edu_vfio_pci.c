@@ -725,7 +725,7 @@ static const struct vfio_device_ops edu_vfio_pci_ops = {
 	.mmap = vfio_pci_core_mmap,
 	.request = vfio_pci_core_request,
 	.match = vfio_pci_core_match,
-	.match_token_uuid = vfio_pci_core_match_token_uuid,
+	VFIO_PCI_CORE_TOKEN_OP
 	.device_feature = vfio_pci_core_device_feature,
 	.bind_iommufd = vfio_iommufd_physical_bind,
 	.unbind_iommufd = vfio_iommufd_physical_unbind,

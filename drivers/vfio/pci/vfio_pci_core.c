@@ -451,5 +451,23 @@ ssize_t vfio_pci_core_write(struct vfio_device *core_vdev,
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_write);
 
+#ifndef VFIO_DEVICE_BIND_FLAG_TOKEN
+/*
+ * Built against a VFIO core whose cdev bind takes no token: say once what
+ * that leaves out, for the admin who installed it (DKMS).
+ */
+static int __init vfio_pci_core_init(void)
+{
+	pr_info("vfio-pci-core: this kernel's VFIO core takes no token on the cdev bind (VFIO_DEVICE_BIND_FLAG_TOKEN): the VF token is checked on the group path only\n");
+	return 0;
+}
+module_init(vfio_pci_core_init);
+
+static void __exit vfio_pci_core_exit(void)
+{
+}
+module_exit(vfio_pci_core_exit);
+#endif
+
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("VFIO PCI core: the device model of a PCI function as a library");
