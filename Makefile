@@ -3,7 +3,7 @@
 
 RIG := scripts/rig
 
-.PHONY: all run test bench boot mutants fuzz soak coverage build setup vm debug upstream tools clean distclean
+.PHONY: all run test bench boot mutants fuzz soak coverage dkms-src dkms-check build setup vm debug upstream tools clean distclean
 
 all: run
 
@@ -43,6 +43,14 @@ soak:
 ## coverage: gcov of our modules over the suite and a fuzz run (COVERAGE_FUZZ=60)
 coverage:
 	@$(RIG)/coverage.sh
+
+## dkms-src: the DKMS source tree of the series in build/dkms/vfio-pci-core-VERSION
+dkms-src:
+	@scripts/dkms-src.sh
+
+## dkms-check: build, install and remove with DKMS on Debian's own 6.12 kernel (root)
+dkms-check:
+	@$(RIG)/dkms.sh
 
 setup:
 	@$(RIG)/setup.sh

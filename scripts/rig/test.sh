@@ -132,6 +132,8 @@ fi
 step checkpatch check_checkpatch
 step kernel_doc check_kerneldoc
 step mlx5_core_build check_mlx5_core
+# DKMS on Debian's own 6.12 kernel: build, install over its modules, remove
+step dkms_check "$RIG_TOP/scripts/rig/dkms.sh"
 if [[ " $flavors " == *" vm "* ]]; then
 	step sparse_w1 check_sparse
 	step layout_guard check_layout_guard
