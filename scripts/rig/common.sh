@@ -75,9 +75,10 @@ rig_ktap_parse() {
 
 # rig_mods_tree KO_DIR OUT [FLAVOR]: the module tree of FLAVOR (default
 # vm; an INSTALL_MOD_PATH for vm.sh -m) with our modules taken from
-# KO_DIR, each of its drivers/vfio/pci modules replaced. The rest is hard
-# links to the flavor's files, never written: each of ours is unlinked
-# before its copy goes in, and depmod writes fresh index files.
+# KO_DIR, each of its drivers/vfio/pci modules replaced; the sample's in
+# updates/ too when KO_DIR has it. The rest is hard links to the
+# flavor's files, never written: each of ours is unlinked before its copy
+# goes in, and depmod writes fresh index files.
 rig_mods_tree() {
 	local kodir=$1 out=$2 vm ver base ko name
 	vm=$(rig_out "${3:-vm}")
@@ -86,6 +87,7 @@ rig_mods_tree() {
 	rm -rf "$out"
 	mkdir -p "$out/lib/modules/$ver"
 	cp -al "$base/kernel" "$out/lib/modules/$ver/"
+	[ -d "$base/updates" ] && cp -al "$base/updates" "$out/lib/modules/$ver/"
 	cp "$base"/modules.order "$base"/modules.builtin* "$out/lib/modules/$ver/"
 	for ko in "$base"/kernel/drivers/vfio/pci/*.ko; do
 		name=$(basename "$ko")
@@ -93,6 +95,12 @@ rig_mods_tree() {
 			rig_die "the scratch build made no $name (${3:-vm} has it)"
 		rm "$out/lib/modules/$ver/kernel/drivers/vfio/pci/$name"
 		cp "$kodir/$name" "$out/lib/modules/$ver/kernel/drivers/vfio/pci/"
+	done
+	for ko in "$out/lib/modules/$ver"/updates/*.ko; do
+		name=$(basename "$ko")
+		[ -f "$kodir/$name" ] || continue
+		rm "$ko"
+		cp "$kodir/$name" "$ko"
 	done
 	depmod -b "$out" "$ver"
 }

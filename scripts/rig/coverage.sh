@@ -4,7 +4,8 @@
 #
 # Our drivers/vfio/pci is built again as an external module against the
 # vm flavor with GCOV_PROFILE=y (vm's kernel has CONFIG_GCOV_KERNEL and
-# profiles nothing else) into build/coverage/mod. Guests booted with
+# profiles nothing else) into build/coverage/mod, the sample variant
+# driver (samples/vfio-pci) into its sample/ folder. Guests booted with
 # those modules run, each on one core:
 #   - the in-guest suite (guest-suite.sh, its short fuzz included) and a
 #     longer blind fuzz run of every device (COVERAGE_FUZZ seconds each,
@@ -45,6 +46,14 @@ rig_log "coverage: building our modules with gcov"
 make -s -C "$RIG_TREE" O="$(rig_out vm)" M="$mod" -j"$RIG_JOBS" \
 	GCOV_PROFILE=y modules
 ls "$mod"/*.gcno >/dev/null 2>&1 || rig_die "the build made no .gcno files"
+# the sample variant driver beside them, against their symbols
+mkdir -p "$mod/sample"
+cp "$RIG_TOP"/samples/vfio-pci/*.[ch] "$RIG_TOP"/samples/vfio-pci/Makefile \
+	"$mod/sample/"
+make -s -C "$RIG_TREE" O="$(rig_out vm)" M="$mod/sample" -j"$RIG_JOBS" \
+	CONFIG_SAMPLE_VFIO_PCI_EDU=m KBUILD_EXTRA_SYMBOLS="$mod/Module.symvers" \
+	GCOV_PROFILE=y modules
+cp "$mod/sample/edu_vfio_pci.ko" "$mod/"
 rig_mods_tree "$mod" "$top/mods"
 export RIG_MODS=$top/mods
 
@@ -99,11 +108,12 @@ to_json() {
 		rig_log "coverage: no counters from $1 (did its guest finish?)"
 		return 0
 	fi
-	rm -f "$mod"/*.gcda
+	rm -f "$mod"/*.gcda "$mod"/sample/*.gcda
 	cp "$gcda"/*.gcda "$mod/"
+	cp "$gcda"/sample/*.gcda "$mod/sample/" 2>/dev/null || true
 	(cd "$mod" && gcovr -r "$mod" --gcov-executable gcov-12 \
 		--exclude-unreachable-branches --json "$top/json/$2.json" "$mod")
-	rm -f "$mod"/*.gcda
+	rm -f "$mod"/*.gcda "$mod"/sample/*.gcda
 }
 
 n=0

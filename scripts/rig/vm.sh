@@ -8,8 +8,10 @@
 # is mounted writable at the same path inside the guest. MODS (default the
 # flavor's build/out/FLAVOR/mods) is the INSTALL_MOD_PATH the guest loads
 # modules from; RIG_MODS in the environment sets it for callers that pass
-# no -m (scripts/rig/coverage.sh runs events.sh so). Counters of modules
-# built with gcov (make coverage) are copied to DIR/gcov/ at the end.
+# no -m (scripts/rig/coverage.sh runs events.sh so). The guest command
+# sees RIG_TOP, RIG_FLAVOR, RIG_OUT (DIR), RIG_MODS and RIG_KERNEL (the
+# kernel image it booted, for a nested guest). Counters of modules built
+# with gcov (make coverage) are copied to DIR/gcov/ at the end.
 #
 # The guest is stopped when it makes no progress (nothing written to DIR:
 # kernel log, command output, test output) for IDLE seconds (default 600),
@@ -94,7 +96,7 @@ declare -F "devices_$devset" >/dev/null || rig_die "unknown device set '$devset'
 
 cat > "$out/cmd.sh" <<EOF
 export RIG_TOP='$RIG_TOP' RIG_FLAVOR='$flavor' RIG_OUT='$out'
-export RIG_MODS='$mods'
+export RIG_MODS='$mods' RIG_KERNEL='$kernel'
 . '$RIG_TOP/scripts/rig/guest-lib.sh'
 rig_expose_modules
 $*

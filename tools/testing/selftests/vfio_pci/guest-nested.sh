@@ -54,7 +54,7 @@ nested_qemu() {
 		qemu-system-x86_64 \
 		-machine pc -accel tcg -cpu max -smp 1 -m 256M \
 		-nodefaults -no-reboot -display none \
-		-kernel "${RIG_MODS%/mods}/arch/x86/boot/bzImage" -append "$append" \
+		-kernel "$RIG_KERNEL" -append "$append" \
 		-serial "file:$RIG_OUT/nested-console.log" \
 		-serial "file:$RIG_OUT/nested.ktap" \
 		-device "vfio-pci,host=$1" $vfdev \
