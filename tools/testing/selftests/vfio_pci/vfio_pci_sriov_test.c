@@ -432,6 +432,49 @@ static void test_vf_token_required(struct test_ctx *t)
 	}
 }
 
+/*
+ * A PF whose VFs exist stays in D0: its VFs would stop answering while it
+ * sleeps. The PF's user writing D3hot to its power state leaves the
+ * function in D0 on the host, and the open VF still answers from its
+ * hardware.
+ */
+static void test_pf_d3_with_vfs(struct test_ctx *t)
+{
+	struct vfio_dev pf = { .device_fd = pf_fd };
+	char state[16] = "";
+	__u32 pmcsr = 0;
+	ssize_t n;
+	int pm;
+
+	if (!have_vfs || pf_fd < 0 || vf_fd < 0) {
+		t->skip = "no open PF with an open VF (numvfs or vf_token_required failed)";
+		return;
+	}
+	pm = vfio_cfg_find_cap(&pf, PCI_CAP_ID_PM);
+	if (pm <= 0) {
+		t->skip = "the PF has no power management capability";
+		return;
+	}
+	if (check_ok(t, vfio_cfg_read(&pf, pm + PCI_PM_CTRL, 2, &pmcsr),
+		     "read of the PF's PMCSR"))
+		return;
+	check_ok(t, vfio_cfg_write(&pf, pm + PCI_PM_CTRL, 2,
+				   (pmcsr & ~PCI_PM_CTRL_STATE_MASK) | 3),
+		 "PMCSR = D3hot on the PF");
+	n = sysfs_read(pf_bdf, "power_state", state, sizeof(state) - 1, 0);
+	if (!check_ok(t, n < 0 ? (int)n : 0, "read of %s's power_state",
+		      pf_bdf)) {
+		state[n] = '\0';
+		check(t, !strncmp(state, "D0", 2),
+		      "the PF with VFs went to %s, expected to stay in D0",
+		      state);
+	}
+	check_vendor(t, vf_fd, vf_bdf[0], NVME_VENDOR);
+	check_bar0(t, vf_fd, vf_bdf[0]);
+	check_ok(t, vfio_cfg_write(&pf, pm + PCI_PM_CTRL, 2, pmcsr),
+		 "PMCSR back to what it was");
+}
+
 static void test_vf_feature_absent(struct test_ctx *t)
 {
 	if (vf_fd < 0) {
@@ -891,6 +934,7 @@ static const struct test tests[] = {
 	{ "pf_token_feature", test_pf_token_feature },
 	{ "numvfs", test_numvfs },
 	{ "vf_token_required", test_vf_token_required },
+	{ "pf_d3_with_vfs", test_pf_d3_with_vfs },
 	{ "vf_feature_absent", test_vf_feature_absent },
 	{ "pf_token_while_vf_open", test_pf_token_while_vf_open },
 	{ "pf_open_sets_token", test_pf_open_sets_token },
