@@ -23,7 +23,7 @@
 
 #include "edu_vfio_pci.h"
 
-/*
+/**
  * DOC: edu_vfio_pci
  *
  * The driver binds edu (1234:11e8) through driver_override, as vfio-pci

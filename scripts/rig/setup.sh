@@ -46,6 +46,8 @@ overlay() {
 		"$RIG_TREE/drivers/vfio/pci/"
 	rsync --checksum "$RIG_TOP/include/linux/vfio_pci_core.h" \
 		"$RIG_TREE/include/linux/"
+	rsync --checksum "$RIG_TOP/Documentation/driver-api/vfio-pci-core.rst" \
+		"$RIG_TREE/Documentation/driver-api/"
 	if [ -d "$RIG_TOP/include/linux/mlx5" ]; then
 		rsync -r --checksum "$RIG_TOP/include/linux/mlx5/" \
 			"$RIG_TREE/include/linux/mlx5/"

@@ -131,6 +131,7 @@ if [[ " $flavors " == *" debug "* ]] && [ "${RIG_SERIAL:-0}" != 1 ]; then
 fi
 step checkpatch check_checkpatch
 step kernel_doc check_kerneldoc
+step docs check_docs
 step mlx5_core_build check_mlx5_core
 # DKMS on Debian's own 6.12 kernel: build, install over its modules, remove
 step dkms_check "$RIG_TOP/scripts/rig/dkms.sh"

@@ -16,7 +16,7 @@
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
 
-/*
+/**
  * DOC: mlx5_vfio_pci
  *
  * Two drivers in one module. The auxiliary driver binds to each

@@ -12,7 +12,7 @@
 
 #include "vfio_pci_private.h"
 
-/*
+/**
  * DOC: capability chains
  *
  * When the virtual config space is built, both chains are walked once over

@@ -12,7 +12,7 @@
 
 #include "vfio_pci_private.h"
 
-/*
+/**
  * DOC: config-space emulation
  *
  * Every dword of the standard header has a &struct vfio_pci_cfg_dword that

@@ -12,7 +12,7 @@
 
 #include "vfio_pci_private.h"
 
-/*
+/**
  * DOC: ioeventfds
  *
  * VFIO_DEVICE_IOEVENTFD binds an eventfd to a write of 1, 2, 4 or 8 bytes

@@ -9,7 +9,7 @@
 
 #include "vfio_pci_private.h"
 
-/*
+/**
  * DOC: BAR mappings and memory decode
  *
  * mmap() of a BAR maps nothing. Each fault inserts the page of the BAR it

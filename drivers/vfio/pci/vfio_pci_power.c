@@ -9,7 +9,7 @@
 
 #include "vfio_pci_private.h"
 
-/*
+/**
  * DOC: runtime power management
  *
  * A bound device that nobody has open sleeps in D3hot: registration

@@ -9,7 +9,7 @@
 #include <linux/interrupt.h>
 #include <linux/vfio_pci_core.h>
 
-/*
+/**
  * DOC: lock order
  *
  * Taken outermost first; a lock is never taken while one below it is held:

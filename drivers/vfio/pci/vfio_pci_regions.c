@@ -9,7 +9,7 @@
 
 #include "vfio_pci_private.h"
 
-/*
+/**
  * DOC: device regions
  *
  * A driver that knows more of its device than the standard regions show

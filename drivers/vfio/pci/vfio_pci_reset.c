@@ -14,7 +14,7 @@
 
 #include "vfio_pci_private.h"
 
-/*
+/**
  * DOC: device sets
  *
  * A slot or bus reset resets every function below that slot or bus. The
@@ -51,7 +51,7 @@
  * then.
  */
 
-/*
+/**
  * DOC: a PF with VFs
  *
  * Resetting a PF resets its SR-IOV capability too: VF Enable clears and

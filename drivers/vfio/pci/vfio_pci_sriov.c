@@ -11,7 +11,7 @@
 
 #include "vfio_pci_private.h"
 
-/*
+/**
  * DOC: SR-IOV and the VF token
  *
  * A PF driven by a VFIO user is not a trusted kernel driver: its user can

@@ -9,7 +9,7 @@
 
 #include "vfio_pci_private.h"
 
-/*
+/**
  * DOC: legacy VGA region
  *
  * A VGA device answers at addresses no BAR describes: the frame buffer
