@@ -44,6 +44,12 @@
  * of the device, whichever way it comes, ends any migration: the device
  * is RUNNING again and the files reach their end.
  *
+ * edu keeps no record of the memory its DMA engine writes, so the driver
+ * sets no &vfio_device.log_ops: a VMM tracks the pages through the IOMMU
+ * (iommufd's dirty tracking) or takes the DMA buffer as always dirty. A
+ * device with a tracker of its own adds its log_ops beside mig_ops in
+ * the same init callback.
+ *
  * Locking: &edu_vfio_pci_device.state_mutex serializes the migration
  * state and its files, and is taken outside the core's decode lock. A
  * reset calls &pci_error_handlers.reset_done inside the decode lock, so
