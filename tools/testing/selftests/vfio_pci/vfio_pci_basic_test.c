@@ -13,13 +13,8 @@
 
 #include <linux/pci_regs.h>
 
+#include "qemu_devices.h"
 #include "vfio_test.h"
-
-#define EDU_VENDOR		0x1234
-#define EDU_DEVICE		0x11e8
-#define EDU_REG_ID		0x00
-#define EDU_REG_LIVENESS	0x04
-#define EDU_ID_VALUE		0x010000edu
 
 #define CFG_REGION		VFIO_PCI_CONFIG_REGION_INDEX
 

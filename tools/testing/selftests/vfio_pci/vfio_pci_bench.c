@@ -64,30 +64,19 @@
 
 #include <linux/pci_regs.h>
 
+#include "qemu_devices.h"
 #include "vfio_util.h"
 
 #define SZ_4K			0x1000UL
 #define SZ_2M			0x200000UL
 
-#define EDU_ID			0x123411e8u
-#define EDU_REG_LIVENESS	0x04	/* reads back as the inverse of a write */
-#define EDU_REG_IRQ_RAISE	0x60	/* sets interrupt status bits */
-#define EDU_REG_IRQ_ACK		0x64	/* clears them */
+#define EDU_PCI_ID			QEMU_ID(EDU_VENDOR, EDU_DEVICE)
 #define EDU_IRQ_VAL		0x1
-#define IVSHMEM_ID		0x1af41110u
-#define IVSHMEM_BAR_SHM		2
-
-/* QEMU e1000e (Intel 82574), BAR0 */
-#define E1000E_ID		0x808610d3u
-#define E1000E_REG_ICR		0xc0	/* interrupt causes, 1 clears */
-#define E1000E_REG_ICS		0xc8	/* sets causes */
-#define E1000E_REG_IMS		0xd0	/* enables causes */
-#define E1000E_REG_IMC		0xd8	/* disables causes */
-#define E1000E_REG_IVAR		0xe4	/* cause to MSI-X vector map */
+#define IVSHMEM_PCI_ID		QEMU_ID(IVSHMEM_VENDOR, IVSHMEM_DEVICE)
+#define E1000E_PCI_ID		QEMU_ID(E1000E_VENDOR, E1000E_DEVICE)
 /* IVAR: causes 20-24 (RxQ0, RxQ1, TxQ0, TxQ1, other) to vectors 0-4 */
 #define E1000E_IVAR_MAP		0xcba98u
 #define E1000E_NR_VECTORS	5
-#define E1000E_CAUSE(vec)	(1u << (20 + (vec)))
 
 #define IRQ_WAIT_MS		1000	/* an interrupt not there by then is lost */
 #define IOEVENTFD_DATA		0x1234abcdu
@@ -1236,7 +1225,7 @@ static void bench_device(const char *bdf)
 		errors++;
 		return;
 	}
-	if (id != EDU_ID && id != IVSHMEM_ID && id != E1000E_ID) {
+	if (id != EDU_PCI_ID && id != IVSHMEM_PCI_ID && id != E1000E_PCI_ID) {
 		printf("error %s: %04x:%04x is not edu, ivshmem or e1000e\n",
 		       bdf, id >> 16, id & 0xffff);
 		errors++;
@@ -1251,7 +1240,7 @@ static void bench_device(const char *bdf)
 	}
 	printf("info device %s %04x:%04x via %s\n", bdf, id >> 16,
 	       id & 0xffff, vfio_mode_name(opts.mode));
-	if (id == EDU_ID) {
+	if (id == EDU_PCI_ID) {
 		/* closed meanwhile: each cycle is a first open */
 		vfio_dev_close(&d);
 		bench_open_close(bdf, "open.edu");
@@ -1264,7 +1253,7 @@ static void bench_device(const char *bdf)
 		bench_config(&d);
 		bench_bar(&d, "bar.edu", 0, EDU_REG_LIVENESS);
 		bench_edu_irqs(&d);
-	} else if (id == IVSHMEM_ID) {
+	} else if (id == IVSHMEM_PCI_ID) {
 		bench_ivshmem(&d);
 	} else {
 		bench_msix(&d);

@@ -14,11 +14,8 @@
 
 #include <linux/pci_regs.h>
 
+#include "qemu_devices.h"
 #include "vfio_util.h"
-
-#define EDU_REG_ID		0x00
-#define EDU_REG_LIVENESS	0x04
-#define EDU_ID_VALUE		0x010000edu
 
 static const struct vfio_flag_name device_flags[] = {
 	{ VFIO_DEVICE_FLAGS_RESET, "RESET" },

@@ -20,18 +20,8 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#include "qemu_devices.h"
 #include "vfio_test.h"
-
-/* QEMU edu (docs/specs/edu.rst), its interrupt registers: BAR0, 32-bit */
-#define EDU_VENDOR		0x1234
-#define EDU_DEVICE		0x11e8
-#define EDU_REG_IRQ_STATUS	0x24
-#define EDU_REG_IRQ_RAISE	0x60
-#define EDU_REG_IRQ_ACK		0x64
-
-/* QEMU e1000e (Intel 82574) */
-#define E1000E_VENDOR		0x8086
-#define E1000E_DEVICE		0x10d3
 
 /*
  * how long an interrupt may take to arrive, and the shortest wait for

@@ -15,17 +15,6 @@
 #include "vfio_dma_util.h"
 #include "vfio_pci_irq.h"
 
-/* edu's DMA engine, BAR0 (its interrupt registers are in vfio_pci_irq.h) */
-#define EDU_REG_DMA_SRC		0x80
-#define EDU_REG_DMA_DST		0x88
-#define EDU_REG_DMA_COUNT	0x90
-#define EDU_REG_DMA_CMD		0x98
-#define EDU_DMA_START		0x1
-#define EDU_DMA_TO_RAM		0x2
-#define EDU_DMA_IRQ		0x4
-#define EDU_DMA_IRQ_VALUE	0x100	/* status bit a finished DMA raises */
-#define EDU_DMA_BUF		0x40000	/* device address of its buffer */
-#define EDU_DMA_BUF_SIZE	4096
 /*
  * QEMU 7.2's edu refuses (with a fatal hardware error) a transfer that
  * ends exactly at the end of its buffer: copy one byte less.
@@ -35,22 +24,6 @@
 /* the DMA test's buffers: source page, then destination page */
 #define DMA_IOVA		0x10000000ull
 #define DMA_LEN			(2 * EDU_DMA_BUF_SIZE)
-
-/* QEMU e1000e (Intel 82574), BAR0 */
-#define E1000E_REG_ICR		0xc0	/* cause read, write 1 to clear */
-#define E1000E_REG_ICS		0xc8	/* cause set */
-#define E1000E_REG_IMS		0xd0	/* mask set (enable) */
-#define E1000E_REG_IMC		0xd8	/* mask clear */
-#define E1000E_REG_IVAR		0xe4	/* cause to MSI-X vector map */
-#define E1000E_REG_PBACLR	0x5b68	/* MSI-X pending bits, 1 clears */
-/*
- * IVAR has five 4-bit entries, RxQ0, RxQ1, TxQ0, TxQ1 and Other, from bit
- * 0 up: a vector number in bits 0-2 and a valid bit. Their causes are ICR
- * bits 20 to 24, in the same order.
- */
-#define E1000E_IVAR_VALID	0x8
-#define E1000E_NR_CAUSES	5
-#define E1000E_CAUSE(n)		(1u << (20 + (n)))
 
 /* ---- registers ---- */
 

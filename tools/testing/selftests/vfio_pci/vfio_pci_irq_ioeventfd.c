@@ -15,7 +15,6 @@
 
 #include "vfio_pci_irq.h"
 
-#define EDU_REG_LIVENESS	0x04	/* reads back the inverse of a write */
 #define IOEVENTFD_MAX		1000	/* per device, as upstream */
 
 /* VFIO_DEVICE_IOEVENTFD on @bar at @off; 0 or -errno. */

@@ -57,7 +57,7 @@
 #define MAX_EFDS	8	/* eventfds per SET_IRQS call */
 #define MAP_MAX		0x100000UL	/* bytes of a BAR mapped */
 #define MAX_REPORTS	20	/* failures printed; all are counted */
-#define EDU_ID		"0x1234:0x11e8"
+#define EDU_SYSFS_IDS		"0x1234:0x11e8"
 #define EDU_LIVENESS	0x04
 
 /* what an action needs of the device */
@@ -624,7 +624,7 @@ static void probe(void)
 	char id[16];
 	int ret;
 
-	is_edu = !strcmp(sysfs_ids(id), EDU_ID);
+	is_edu = !strcmp(sysfs_ids(id), EDU_SYSFS_IDS);
 	pm_cap = vfio_cfg_find_cap(&dev, PCI_CAP_ID_PM);
 	if (pm_cap > 0)
 		have |= NEED_PM;

@@ -34,30 +34,17 @@
 
 #include <linux/pci_regs.h>
 
+#include "qemu_devices.h"
 #include "vfio_test.h"
 
 #define SYSFS_PCI		"/sys/bus/pci/devices"
 #define SYSFS_VFIO_PCI		"/sys/bus/pci/drivers/vfio-pci"
 
-/* QEMU edu (docs/specs/edu.rst), BAR0, 32-bit registers */
-#define EDU_VENDOR		0x1234
-#define EDU_DEVICE		0x11e8
-#define EDU_REG_ID		0x00
-#define EDU_ID			0x010000edu
-#define EDU_REG_LIVENESS	0x04	/* reads back the complement */
-
-/* QEMU e1000e (Intel 82574), BAR0 */
-#define E1000E_VENDOR		0x8086
-#define E1000E_DEVICE		0x10d3
+/* registers of QEMU's devices the other tests do not use */
 #define E1000E_REG_STATUS	0x08
 #define E1000E_REG_RDBAL	0x2800	/* receive ring base, 16-byte aligned */
 
-/* QEMU nvme (1b36:0010), BAR0 */
-#define NVME_VENDOR		0x1b36
-#define NVME_DEVICE		0x0010
-#define NVME_REG_CAP		0x00
-#define NVME_REG_CC		0x14	/* controller configuration */
-/* I/O queue entry sizes, 2^6 and 2^4 bytes; the controller left disabled */
+/* nvme: I/O queue entries of 2^6 and 2^4 bytes, the controller off */
 #define NVME_CC_QES		0x00460000u
 
 #define BAR0			VFIO_PCI_BAR0_REGION_INDEX
@@ -417,9 +404,9 @@ static void check_alive_at(struct test_ctx *t, const char *after, int line)
 	if (check_ok(t, ret, "line %d: BAR0 read after %s", line, after) ||
 	    dev_kind != DEV_EDU)
 		return;
-	check(t, val == EDU_ID,
+	check(t, val == EDU_ID_VALUE,
 	      "line %d: after %s edu's ID register reads 0x%08x, expected 0x%08x",
-	      line, after, val, EDU_ID);
+	      line, after, val, EDU_ID_VALUE);
 }
 
 #define check_alive(t, after)	check_alive_at(t, after, __LINE__)
@@ -649,7 +636,7 @@ static void check_mapping(struct test_ctx *t, __u8 *p, const char *what)
 	      what, (unsigned long long)off, mapped, direct);
 	if (dev_kind != DEV_EDU)
 		return;
-	check(t, mapped == EDU_ID,
+	check(t, mapped == EDU_ID_VALUE,
 	      "after %s edu's ID reads 0x%08x through the mapping", what,
 	      mapped);
 	if (check(t, vfio_store32(p + EDU_REG_LIVENESS, 0x0badcafe),

@@ -45,10 +45,10 @@
 
 #include <linux/pci_regs.h>
 
+#include "qemu_devices.h"
 #include "vfio_test.h"
 
 #define PARAM_SRIOV	"/sys/module/vfio_pci/parameters/enable_sriov"
-#define NVME_VENDOR	0x1b36
 #define NR_VFS		2
 #define MAX_GROUPS	4
 
@@ -615,10 +615,6 @@ out:
 
 /* ---- VFs that exist and sleep before the PF's user comes ---- */
 
-#define NVME_REG_CAP		0x00
-#define NVME_REG_VS		0x08
-#define NVME_REG_CSTS		0x1c
-#define NVME_CSTS_CFS		0x2
 /* how long the VFs may take to sleep, and a close without a dead VF */
 #define SUSPEND_MS		10000
 #define CLOSE_MS		10000

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../qemu_devices.h"
 #include "../vfio_util.h"
 
 #ifndef BIT

@@ -24,12 +24,13 @@
  * device.
  */
 static const struct fuzz_avoid avoid_table[] = {
-	{ 0x8086, 0x10d3, VFIO_PCI_BAR0_REGION_INDEX, 0x00c4, 0x00c8 },
-	{ 0x8086, 0x10d3, VFIO_PCI_BAR0_REGION_INDEX, 0x00e8, 0x00fc },
+	{ E1000E_VENDOR, E1000E_DEVICE, VFIO_PCI_BAR0_REGION_INDEX, 0x00c4, 0x00c8 },
+	{ E1000E_VENDOR, E1000E_DEVICE, VFIO_PCI_BAR0_REGION_INDEX, 0x00e8, 0x00fc },
 	/* IODATA: any register, through the I/O BAR's window */
-	{ 0x8086, 0x10d3, VFIO_PCI_BAR2_REGION_INDEX, 0x0004, 0x0008 },
+	{ E1000E_VENDOR, E1000E_DEVICE, VFIO_PCI_BAR2_REGION_INDEX, 0x0004, 0x0008 },
 	/* the DMA source, destination, count and command */
-	{ 0x1234, 0x11e8, VFIO_PCI_BAR0_REGION_INDEX, 0x0080, 0x00a0 },
+	{ EDU_VENDOR, EDU_DEVICE, VFIO_PCI_BAR0_REGION_INDEX, EDU_REG_DMA_SRC,
+	  EDU_REG_END },
 	{ 0 }
 };
 
