@@ -12,134 +12,49 @@
  *
  * The expected behaviour is that of the kernel's own vfio-pci (6.12).
  */
-#include <errno.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <linux/pci_regs.h>
-
-#include "vfio_test.h"
-
-#define BAR_REGION(bar)		(VFIO_PCI_BAR0_REGION_INDEX + (bar))
-#define CFG_REGION		VFIO_PCI_CONFIG_REGION_INDEX
-#define ROM_REGION		VFIO_PCI_ROM_REGION_INDEX
-#define VGA_REGION		VFIO_PCI_VGA_REGION_INDEX
-
-/* the VGA region: legacy memory at 0xa0000 and ports at their numbers */
-#define VGA_REGION_SIZE		0xc0000
-#define VGA_MEM_START		0xa0000
-#define VGA_PORTS_START		0x3c0
-#define VGA_PORTS_END		0x3e0
-#define PCI_CLASS_VGA		0x0300
-
-#define ROM_SIGNATURE		0xaa55
-
-/* values written to a scratch dword */
-#define SCRATCH_A		0x5aa5c33cu
-#define SCRATCH_B		0x0ff0e11eu
-
-#define STRESS_THREADS		4
-#define STRESS_MS		2000
-/*
- * Memory decode goes off for STRESS_OFF_US, then on for STRESS_ON_US.
- * Each change remaps the BAR in the emulator: QEMU 7.2 under TCG may
- * crash when another vCPU writes MMIO while the map changes, so the test
- * makes a few dozen changes, not hundreds.
- */
-#define STRESS_OFF_US		5000
-#define STRESS_ON_US		50000
-/* a thread still running this long after its deadline has hung */
-#define STRESS_GRACE_S		30
-
-/* what a forked child reports through its exit status */
-enum child_status {
-	CHILD_OK,
-	CHILD_READ_FAULT,
-	CHILD_MISMATCH,
-	CHILD_WRITE_FAULT,
-};
-
-/*
- * A dword of a known device that holds what is written to it: RAM, or a
- * register as good as RAM for the purpose.
- */
-struct scratch {
-	__u16 vendor;
-	__u16 device;
-	int bar;
-	__u64 off;
-	bool inverts;		/* reads back the complement of the value */
-	const char *what;
-};
+#include "vfio_pci_mmap.h"
 
 static const struct scratch scratches[] = {
-	{ 0x1234, 0x11e8, 0, 0x04, true, "edu liveness register" },
-	{ 0x1af4, 0x1110, 2, 0x1000, false, "ivshmem shared RAM" },
-	{ 0x1234, 0x1111, 0, 0xf00000, false, "VGA framebuffer" },
+	{ EDU_VENDOR, EDU_DEVICE, 0, EDU_REG_LIVENESS, true,
+	  "edu liveness register" },
+	{ IVSHMEM_VENDOR, IVSHMEM_DEVICE, IVSHMEM_BAR_SHM, 0x1000, false,
+	  "ivshmem shared RAM" },
+	{ VGA_VENDOR, VGA_DEVICE, 0, 0xf00000, false, "VGA framebuffer" },
 };
 
-/* Where a BAR holds the MSI-X table; bar is -1 without MSI-X. */
-struct msix_loc {
-	int bar;
-	__u64 start;
-	__u64 end;
-};
+const struct scratch *scratch;
+bool is_vf;
+unsigned long vendor_id, device_id, class_code;
+size_t page_size;
 
-/* The dword the memory, fork and stress tests read through a mapping. */
-struct spot {
-	int bar;
-	__u64 off;
-	struct vfio_region_info ri;
-	const struct scratch *scratch;	/* NULL: a register only read */
-	__u32 expect;			/* what it reads, memory enabled */
-};
-
-/* A mapping of a whole BAR. */
-struct map {
-	__u8 *addr;
-	size_t len;
-};
-
-static const struct scratch *scratch;
-static bool is_vf;
-static unsigned long vendor_id, device_id, class_code;
-static size_t page_size;
-
-static size_t page_round(__u64 size)
+size_t page_round(__u64 size)
 {
 	return (size_t)((size + page_size - 1) & ~(__u64)(page_size - 1));
 }
 
-static const char *err_str(long ret)
+const char *err_str(long ret)
 {
 	return ret < 0 ? strerror((int)-ret) : "no error";
 }
 
 /* helpers over the device */
 
-static bool region(struct test_ctx *t, __u32 index,
-		   struct vfio_region_info *ri)
+bool region(struct test_ctx *t, __u32 index,
+	    struct vfio_region_info *ri)
 {
 	int ret = vfio_region_info(t->d, index, ri);
 
 	return !check_ok(t, ret, "VFIO_DEVICE_GET_REGION_INFO(%u)", index);
 }
 
-static bool cmd_read(struct test_ctx *t, __u32 *cmd)
+bool cmd_read(struct test_ctx *t, __u32 *cmd)
 {
 	int ret = vfio_cfg_read(t->d, PCI_COMMAND, 2, cmd);
 
 	return !check_ok(t, ret, "reading the command register");
 }
 
-static bool cmd_write(struct test_ctx *t, __u32 cmd)
+bool cmd_write(struct test_ctx *t, __u32 cmd)
 {
 	int ret = vfio_cfg_write(t->d, PCI_COMMAND, 2, cmd);
 
@@ -177,8 +92,8 @@ static bool in_msix(const struct msix_loc *m, int bar, __u64 off)
 }
 
 /* mmap the whole of BAR @bar, shared and read-write. */
-static bool map_bar(struct test_ctx *t, int bar,
-		    const struct vfio_region_info *ri, struct map *m)
+bool map_bar(struct test_ctx *t, int bar,
+	     const struct vfio_region_info *ri, struct map *m)
 {
 	m->len = page_round(ri->size);
 	m->addr = mmap(NULL, m->len, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -189,7 +104,7 @@ static bool map_bar(struct test_ctx *t, int bar,
 		      strerror(errno));
 }
 
-static void unmap_bar(struct test_ctx *t, int bar, struct map *m)
+void unmap_bar(struct test_ctx *t, int bar, struct map *m)
 {
 	check(t, munmap(m->addr, m->len) == 0, "munmap of BAR%d: %s", bar,
 	      strerror(errno));
@@ -553,7 +468,7 @@ out:
  * first dword of the first mappable BAR outside the MSI-X table. With a
  * scratch dword, write a known value to it through the fd.
  */
-static bool pick_spot(struct test_ctx *t, struct spot *s)
+bool pick_spot(struct test_ctx *t, struct spot *s)
 {
 	struct msix_loc mx;
 	int ret;
@@ -593,8 +508,8 @@ static bool pick_spot(struct test_ctx *t, struct spot *s)
 }
 
 /* The spot reads what it should through the mapping and the fd. */
-static void check_spot(struct test_ctx *t, const struct spot *s,
-		       const struct map *m, const char *when)
+void check_spot(struct test_ctx *t, const struct spot *s,
+		const struct map *m, const char *when)
 {
 	__u32 v;
 	int ret;
@@ -725,464 +640,6 @@ static void test_power_d3(struct test_ctx *t)
 	if (pm_set_state(t, pm, PM_D0))
 		check_spot(t, &s, &m, "back in D0");
 	unmap_bar(t, s.bar, &m);
-}
-
-/* In a forked child: read (and write the scratch) through @p. */
-static int child_access(__u8 *p, __u32 expect, bool write)
-{
-	__u32 v;
-
-	if (!vfio_load32(p, &v))
-		return CHILD_READ_FAULT;
-	if (v != expect)
-		return CHILD_MISMATCH;
-	if (write && !vfio_store32(p, SCRATCH_B))
-		return CHILD_WRITE_FAULT;
-	return CHILD_OK;
-}
-
-static void check_child(struct test_ctx *t, pid_t pid)
-{
-	static const char * const what[] = {
-		[CHILD_READ_FAULT] = "its read raised SIGBUS",
-		[CHILD_MISMATCH] = "it read another value than the parent",
-		[CHILD_WRITE_FAULT] = "its write raised SIGBUS",
-	};
-	int status, code;
-
-	if (check(t, waitpid(pid, &status, 0) == pid, "waitpid: %s",
-		  strerror(errno)))
-		return;
-	if (check(t, WIFEXITED(status),
-		  "the child did not exit normally (status 0x%x%s)", status,
-		  WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS ?
-		  ", killed by SIGBUS" : ""))
-		return;
-	code = WEXITSTATUS(status);
-	check(t, code == CHILD_OK,
-	      "the child reading its inherited mapping failed: %s",
-	      code > 0 && (size_t)code < ARRAY_SIZE(what) ? what[code] :
-	      "unknown status");
-}
-
-/*
- * A forked child inherits the mapping and reads the parent's value
- * through it; a write it makes to the scratch dword is the parent's too.
- */
-static void test_fork(struct test_ctx *t)
-{
-	struct spot s;
-	struct map m;
-	pid_t pid;
-
-	if (!pick_spot(t, &s) || !map_bar(t, s.bar, &s.ri, &m))
-		return;
-	check_spot(t, &s, &m, "before fork");
-	pid = fork();
-	if (pid == 0)
-		_exit(child_access(m.addr + s.off, s.expect, !!s.scratch));
-	if (!check(t, pid > 0, "fork: %s", strerror(errno))) {
-		check_child(t, pid);
-		if (s.scratch)
-			s.expect = s.scratch->inverts ? ~SCRATCH_B : SCRATCH_B;
-		check_spot(t, &s, &m, "after the child exited");
-	}
-	unmap_bar(t, s.bar, &m);
-}
-
-/* the stress test: mapping threads against memory enable toggling */
-
-struct stress {
-	struct vfio_dev *d;
-	const struct spot *s;
-	struct timespec end;
-};
-
-struct worker {
-	const struct stress *st;
-	pthread_t tid;
-	unsigned long loops, faults, eio, map_errors, bad;
-	__u32 bad_value;
-	int err;
-};
-
-struct toggler {
-	const struct stress *st;
-	pthread_t tid;
-	__u32 cmd;
-	unsigned long toggles, errors;
-	int err;
-};
-
-static bool time_left(const struct timespec *end)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec < end->tv_sec ||
-	       (now.tv_sec == end->tv_sec && now.tv_nsec < end->tv_nsec);
-}
-
-static void deadline(struct timespec *ts, clockid_t clock, long ms)
-{
-	clock_gettime(clock, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
-
-/* A read gave @v: it must be the spot's value. */
-static void worker_value(struct worker *w, __u32 v)
-{
-	if (v == w->st->s->expect)
-		return;
-	w->bad++;
-	w->bad_value = v;
-}
-
-static void worker_error(struct worker *w, int err)
-{
-	w->map_errors++;
-	w->err = err;
-}
-
-/* One round: map, read through the mapping and the fd, unmap. */
-static void worker_round(struct worker *w)
-{
-	const struct spot *s = w->st->s;
-	size_t len = page_round(s->ri.size);
-	__u8 *p;
-	__u32 v;
-	int ret;
-
-	p = mmap(NULL, len, PROT_READ, MAP_SHARED, w->st->d->device_fd,
-		 (off_t)s->ri.offset);
-	if (p == MAP_FAILED) {
-		worker_error(w, errno);
-		return;
-	}
-	if (vfio_load32(p + s->off, &v))
-		worker_value(w, v);
-	else
-		w->faults++;
-	ret = vfio_bar_read32(w->st->d, s->bar, s->off, &v);
-	if (!ret)
-		worker_value(w, v);
-	else if (ret == -EIO)
-		w->eio++;
-	else
-		worker_error(w, -ret);
-	if (munmap(p, len))
-		worker_error(w, errno);
-	w->loops++;
-}
-
-static void *worker_main(void *arg)
-{
-	struct worker *w = arg;
-
-	while (time_left(&w->st->end))
-		worker_round(w);
-	return NULL;
-}
-
-static void toggle_write(struct toggler *tg, __u32 cmd)
-{
-	int ret = vfio_cfg_write(tg->st->d, PCI_COMMAND, 2, cmd);
-
-	if (ret) {
-		tg->errors++;
-		tg->err = -ret;
-	}
-}
-
-static void *toggler_main(void *arg)
-{
-	struct toggler *tg = arg;
-
-	while (time_left(&tg->st->end)) {
-		toggle_write(tg, tg->cmd & ~PCI_COMMAND_MEMORY);
-		usleep(STRESS_OFF_US);
-		toggle_write(tg, tg->cmd | PCI_COMMAND_MEMORY);
-		usleep(STRESS_ON_US);
-		tg->toggles++;
-	}
-	return NULL;
-}
-
-/* Join @tid by @limit (CLOCK_REALTIME); false if it still runs: a hang. */
-static bool join_by(struct test_ctx *t, pthread_t tid,
-		    const struct timespec *limit, const char *who)
-{
-	int ret = pthread_timedjoin_np(tid, NULL, limit);
-
-	return !check(t, ret == 0,
-		      "%s still running %d s after the end of the test: hung (%s)",
-		      who, STRESS_GRACE_S, strerror(ret));
-}
-
-static void check_worker(struct test_ctx *t, const struct worker *w, int i)
-{
-	ktap_diag("%s: thread %d: %lu rounds, %lu SIGBUS, %lu EIO", t->name,
-		  i, w->loops, w->faults, w->eio);
-	check(t, w->loops > 0, "thread %d never completed a round", i);
-	check(t, !w->map_errors,
-	      "thread %d: %lu mmap, munmap or read errors, the last %s", i,
-	      w->map_errors, strerror(w->err));
-	check(t, !w->bad,
-	      "thread %d: %lu reads of another value than 0x%08x, the last 0x%08x",
-	      i, w->bad, w->st->s->expect, w->bad_value);
-}
-
-static void run_stress(struct test_ctx *t, struct stress *st, __u32 cmd)
-{
-	struct worker w[STRESS_THREADS];
-	struct toggler tg = { .st = st, .cmd = cmd };
-	bool started[STRESS_THREADS] = { false }, tg_started;
-	struct timespec limit;
-	int i;
-
-	memset(w, 0, sizeof(w));
-	deadline(&st->end, CLOCK_MONOTONIC, STRESS_MS);
-	for (i = 0; i < STRESS_THREADS; i++) {
-		w[i].st = st;
-		started[i] = !check(t, !pthread_create(&w[i].tid, NULL,
-						       worker_main, &w[i]),
-				    "starting thread %d", i);
-	}
-	tg_started = !check(t, !pthread_create(&tg.tid, NULL, toggler_main,
-					       &tg),
-			    "starting the toggling thread");
-
-	deadline(&limit, CLOCK_REALTIME, STRESS_MS + STRESS_GRACE_S * 1000);
-	for (i = 0; i < STRESS_THREADS; i++)
-		if (started[i] && join_by(t, w[i].tid, &limit, "a thread"))
-			check_worker(t, &w[i], i);
-	if (tg_started && join_by(t, tg.tid, &limit, "the toggling thread")) {
-		ktap_diag("%s: %lu memory disable/enable cycles", t->name,
-			  tg.toggles);
-		check(t, tg.toggles > 0 && !tg.errors,
-		      "toggling: %lu cycles, %lu command writes failed (the last: %s)",
-		      tg.toggles, tg.errors, strerror(tg.err));
-	}
-}
-
-static void test_stress(struct test_ctx *t)
-{
-	struct stress st = { .d = t->d };
-	struct spot s;
-	struct map m;
-	__u32 cmd;
-
-	if (!cmd_read(t, &cmd) || !cmd_write(t, cmd | PCI_COMMAND_MEMORY))
-		return;
-	if (!pick_spot(t, &s))
-		goto restore;
-	st.s = &s;
-	run_stress(t, &st, cmd);
-	if (cmd_write(t, cmd | PCI_COMMAND_MEMORY) &&
-	    map_bar(t, s.bar, &s.ri, &m)) {
-		check_spot(t, &s, &m, "after the stress");
-		unmap_bar(t, s.bar, &m);
-	}
-restore:
-	cmd_write(t, cmd);
-}
-
-/* the ROM */
-
-/* The host's copy of the ROM through sysfs; the byte count or -errno. */
-static ssize_t host_rom(struct test_ctx *t, __u8 **buf)
-{
-	off_t size;
-	ssize_t n;
-	int ret;
-
-	*buf = NULL;
-	ret = sysfs_file_size(t->bdf, "rom", &size);
-	if (check_ok(t, ret, "stat of sysfs rom") ||
-	    check(t, size > 0, "sysfs rom has size 0"))
-		return -EINVAL;
-	*buf = malloc(size);
-	if (check(t, *buf, "no memory for 0x%llx bytes",
-		  (unsigned long long)size))
-		return -ENOMEM;
-	/* "0\n" turns reading off again; anything else turns it on */
-	ret = sysfs_write(t->bdf, "rom", "1\n");
-	if (check_ok(t, ret, "enabling sysfs rom"))
-		return ret;
-	n = sysfs_read(t->bdf, "rom", *buf, size, 0);
-	ret = sysfs_write(t->bdf, "rom", "0\n");
-	check_ok(t, ret, "disabling sysfs rom");
-	return n;
-}
-
-/* The ROM read whole through the fd is the host's image, then ones. */
-static void compare_rom(struct test_ctx *t, const __u8 *rom, size_t size,
-			const __u8 *host, size_t n)
-{
-	size_t i, diff = 0, first = 0;
-
-	for (i = 0; i < n; i++)
-		if (rom[i] != host[i] && !diff++)
-			first = i;
-	check(t, !diff,
-	      "%zu of the 0x%zx bytes of the host's ROM image differ, the first at 0x%zx: 0x%02x, host 0x%02x",
-	      diff, n, first, rom[first], host[first]);
-	for (i = n, diff = 0; i < size; i++)
-		if (rom[i] != 0xff && !diff++)
-			first = i;
-	check(t, !diff,
-	      "%zu bytes past the image (0x%zx..0x%zx) are not 0xff, the first at 0x%zx: 0x%02x",
-	      diff, n, size, first, rom[first]);
-}
-
-/*
- * Read the ROM whole through the fd. The kernel's vfio-pci returns it in
- * one read; should a read come back short, go on reading as QEMU does so
- * that the content is still compared. The byte count, or -1 on a failure.
- */
-static ssize_t read_rom(struct test_ctx *t, __u8 *rom, size_t size)
-{
-	size_t done = 0;
-	ssize_t n;
-
-	n = vfio_region_pread(t->d, ROM_REGION, rom, size, 0);
-	check(t, n == (ssize_t)size,
-	      "one read of the whole ROM (0x%zx bytes) returned %zd (%s)",
-	      size, n, err_str(n));
-	while (n > 0) {
-		done += n;
-		if (done >= size)
-			break;
-		n = vfio_region_pread(t->d, ROM_REGION, rom + done,
-				      size - done, done);
-	}
-	if (check(t, done == size,
-		  "reading the ROM stopped at 0x%zx of 0x%zx bytes: %zd (%s)",
-		  done, size, n, err_str(n)))
-		return -1;
-	return (ssize_t)done;
-}
-
-/*
- * The ROM region at its very end, against @rom, the region read whole: its
- * last dword reads alone; a read across the end comes back short, with
- * the bytes up to it; a read at the region's size is EINVAL.
- */
-static void rom_end(struct test_ctx *t, const __u8 *rom, size_t size)
-{
-	__u8 b[8];
-	ssize_t n;
-
-	memset(b, 0, sizeof(b));
-	n = vfio_region_pread(t->d, ROM_REGION, b, 4, size - 4);
-	check(t, n == 4 && !memcmp(b, rom + size - 4, 4),
-	      "reading the ROM's last dword: %zd (%s), 0x%08x, expected 0x%08x",
-	      n, err_str(n), get_le(b, 4), get_le(rom + size - 4, 4));
-	memset(b, 0, sizeof(b));
-	n = vfio_region_pread(t->d, ROM_REGION, b, 8, size - 4);
-	check(t, n == 4 && !memcmp(b, rom + size - 4, 4),
-	      "reading 8 bytes across the ROM's end: %zd (%s), expected the 4 before it",
-	      n, err_str(n));
-	n = vfio_region_pread(t->d, ROM_REGION, b, 1, size);
-	check(t, n == -EINVAL,
-	      "reading a byte at the ROM region's size: %zd (%s), expected %d",
-	      n, err_str(n), -EINVAL);
-}
-
-static void test_rom(struct test_ctx *t)
-{
-	struct vfio_region_info ri;
-	__u8 *rom = NULL, *host = NULL, b[4] = { 0 };
-	ssize_t n, hn;
-
-	if (!region(t, ROM_REGION, &ri))
-		return;
-	if (!ri.size) {
-		t->skip = "the ROM region has size 0: no ROM";
-		return;
-	}
-	ktap_diag("%s: ROM region 0x%llx bytes, flags 0x%x", t->name,
-		  (unsigned long long)ri.size, ri.flags);
-	check(t, ri.flags == VFIO_REGION_INFO_FLAG_READ,
-	      "ROM flags 0x%x, expected READ (0x%x) alone", ri.flags,
-	      VFIO_REGION_INFO_FLAG_READ);
-	n = pwrite(t->d->device_fd, b, sizeof(b), (off_t)ri.offset);
-	check_errno(t, n, errno, EINVAL, "writing 4 bytes to the ROM");
-
-	rom = malloc(ri.size);
-	if (check(t, rom, "no memory for the ROM"))
-		return;
-	n = read_rom(t, rom, ri.size);
-	if (n < 0)
-		goto out;
-	check(t, get_le(rom, 2) == ROM_SIGNATURE,
-	      "ROM starts with 0x%04x, expected the signature 0x%04x",
-	      get_le(rom, 2), ROM_SIGNATURE);
-	if (n >= 8)
-		rom_end(t, rom, n);
-	hn = host_rom(t, &host);
-	if (!check(t, hn > 0 && hn <= n,
-		   "sysfs rom read returned %zd (%s), expected 1..0x%zx bytes",
-		   hn, err_str(hn), n)) {
-		ktap_diag("%s: the host's ROM image is 0x%zx bytes", t->name,
-			  hn);
-		compare_rom(t, rom, n, host, hn);
-	}
-out:
-	free(host);
-	free(rom);
-}
-
-/* the VGA region */
-
-static const char *vga_absent(int ret)
-{
-	if ((class_code >> 8) != PCI_CLASS_VGA)
-		return "not a VGA device: no VGA region";
-	if (ret)
-		return "VGA device without a VGA region (the kernel lacks CONFIG_VFIO_PCI_VGA?)";
-	return "the VGA region has size 0";
-}
-
-static void test_vga(struct test_ctx *t)
-{
-	const __u32 rw = VFIO_REGION_INFO_FLAG_READ |
-			 VFIO_REGION_INFO_FLAG_WRITE;
-	struct vfio_region_info ri;
-	__u8 b[4];
-	ssize_t n;
-	__u64 off;
-	int ret;
-
-	ret = vfio_region_info(t->d, VGA_REGION, &ri);
-	if (ret == -EINVAL || (!ret && !ri.size)) {
-		t->skip = vga_absent(ret);
-		return;
-	}
-	if (check_ok(t, ret, "VFIO_DEVICE_GET_REGION_INFO(VGA)"))
-		return;
-	ktap_diag("%s: VGA region 0x%llx bytes, flags 0x%x", t->name,
-		  (unsigned long long)ri.size, ri.flags);
-	check(t, ri.size == VGA_REGION_SIZE && (ri.flags & rw) == rw,
-	      "VGA region size 0x%llx, flags 0x%x, expected 0x%x and READ|WRITE",
-	      (unsigned long long)ri.size, ri.flags, VGA_REGION_SIZE);
-	for (off = VGA_PORTS_START; off < VGA_PORTS_END; off++) {
-		n = vfio_region_pread(t->d, VGA_REGION, b, 1, off);
-		check(t, n == 1, "reading VGA port 0x%llx returned %zd (%s)",
-		      (unsigned long long)off, n, err_str(n));
-	}
-	n = vfio_region_pread(t->d, VGA_REGION, b, 4, VGA_MEM_START);
-	check(t, n == 4, "reading 4 bytes at 0x%x returned %zd (%s)",
-	      VGA_MEM_START, n, err_str(n));
-	n = vfio_region_pread(t->d, VGA_REGION, b, 1, 0);
-	check(t, n == -EINVAL,
-	      "reading offset 0 of the VGA region (neither ports nor memory) returned %zd (%s), expected EINVAL",
-	      n, err_str(n));
 }
 
 static const struct test tests[] = {
