@@ -127,6 +127,29 @@ static int edu_intx_round(__u32 *bar, int uio, const char *res,
 	return status == EDU_IRQ_VALUE ? 0 : -1;
 }
 
+/*
+ * edu as the last user left it (edu has no reset, so an interrupt raised
+ * and never acknowledged outside stays raised): acknowledge everything,
+ * and take and unmask an interrupt that was already delivered.
+ */
+static int edu_intx_quiesce(__u32 *bar, int uio, const char *res)
+{
+	struct pollfd pfd = { .fd = uio, .events = POLLIN };
+	__u32 status = mmio_read(bar, EDU_IRQ_STATUS), count;
+
+	mmio_write(bar, EDU_IRQ_ACK, ~0u);
+	if (poll(&pfd, 1, 0) == 1) {
+		if (read(uio, &count, sizeof(count)) != sizeof(count) ||
+		    intx_unmask(res))
+			return -1;
+		printf("before: status 0x%x, an interrupt already delivered\n",
+		       status);
+	} else if (status) {
+		printf("before: status 0x%x, acknowledged\n", status);
+	}
+	return 0;
+}
+
 static int edu_intx(__u32 *bar, const char *res,
 		    const char *uiodev, int rounds)
 {
@@ -137,6 +160,9 @@ static int edu_intx(__u32 *bar, const char *res,
 		fprintf(stderr, "%s: %s\n", uiodev, strerror(errno));
 		return 1;
 	}
+	ret = edu_intx_quiesce(bar, uio, res);
+	if (ret)
+		fprintf(stderr, "cannot quiesce edu's interrupt\n");
 	for (i = 0; i < rounds && !ret; i++)
 		ret = edu_intx_round(bar, uio, res, i);
 	close(uio);
