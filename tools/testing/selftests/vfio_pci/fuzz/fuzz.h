@@ -143,6 +143,9 @@ int fuzz_op_by_name(const char *name);
 void fuzz_op_gen(struct fuzz_dev *dev, struct fuzz_op *op);
 int fuzz_op_exec(struct fuzz_dev *dev, const struct fuzz_op *op);
 
+/* the argsz of a call selected by @sel: mostly @natural (fuzz_ops.c) */
+uint32_t fuzz_argsz(uint64_t sel, uint32_t natural);
+
 /* fuzz_mig.c: the migration state machine and its data fd */
 void fuzz_mig_gen_state(struct fuzz_dev *dev, struct fuzz_op *op);
 int fuzz_mig_exec_state(struct fuzz_dev *dev, const struct fuzz_op *op);

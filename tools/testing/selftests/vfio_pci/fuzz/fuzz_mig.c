@@ -37,19 +37,6 @@ enum { DATA_READ, DATA_WRITE_KEPT, DATA_WRITE_CUT, DATA_WRITE_FLIPPED,
 
 static __thread uint8_t mbuf[MIG_BUF];
 
-/* mostly the natural argsz; sometimes short by a few bytes, or wild */
-static uint32_t mig_argsz(uint64_t sel, uint32_t natural)
-{
-	switch (sel % 8) {
-	case 6:
-		return natural - (uint32_t)(sel >> 8) % 9;
-	case 7:
-		return (uint32_t)fuzz_edgy(natural);
-	default:
-		return natural;
-	}
-}
-
 void fuzz_mig_gen_state(struct fuzz_dev *dev, struct fuzz_op *op)
 {
 	op->a[0] = fuzz_below(2) ? MIG_SET : fuzz_below(MIG_ASKS);
@@ -90,7 +77,7 @@ int fuzz_mig_exec_state(struct fuzz_dev *dev, const struct fuzz_op *op)
 	long ret;
 
 	memset(mbuf, 0, 64);
-	f->argsz = mig_argsz(op->a[2], sizeof(*f) + sizeof(*st));
+	f->argsz = fuzz_argsz(op->a[2], sizeof(*f) + sizeof(*st));
 	f->flags = asks[ask];
 	st->device_state = (uint32_t)op->a[1];
 	st->data_fd = -1;

@@ -33,7 +33,7 @@ static int ret_of(long r)
 }
 
 /* The argsz a call is made with: mostly the natural one. */
-static uint32_t argsz_of(uint64_t sel, uint32_t natural)
+uint32_t fuzz_argsz(uint64_t sel, uint32_t natural)
 {
 	switch (sel % 8) {
 	case 5:
@@ -72,7 +72,7 @@ static int exec_get_info(struct fuzz_dev *dev, const struct fuzz_op *op)
 	struct vfio_device_info *info = (void *)buf;
 
 	memset(buf, 0, 512);
-	info->argsz = argsz_of(op->a[0], 512);
+	info->argsz = fuzz_argsz(op->a[0], 512);
 	return ret_of(ioctl(dev->d.device_fd, VFIO_DEVICE_GET_INFO, buf));
 }
 
@@ -87,7 +87,7 @@ static int exec_region_info(struct fuzz_dev *dev, const struct fuzz_op *op)
 	struct vfio_region_info *ri = (void *)buf;
 
 	memset(buf, 0, 4096);
-	ri->argsz = argsz_of(op->a[1], 4096);
+	ri->argsz = fuzz_argsz(op->a[1], 4096);
 	ri->index = (uint32_t)op->a[0];
 	return ret_of(ioctl(dev->d.device_fd, VFIO_DEVICE_GET_REGION_INFO,
 			    buf));
@@ -104,7 +104,7 @@ static int exec_irq_info(struct fuzz_dev *dev, const struct fuzz_op *op)
 	struct vfio_irq_info *ii = (void *)buf;
 
 	memset(buf, 0, 256);
-	ii->argsz = argsz_of(op->a[1], sizeof(*ii));
+	ii->argsz = fuzz_argsz(op->a[1], sizeof(*ii));
 	ii->index = (uint32_t)op->a[0];
 	return ret_of(ioctl(dev->d.device_fd, VFIO_DEVICE_GET_IRQ_INFO, buf));
 }
@@ -218,7 +218,7 @@ static int exec_set_irqs(struct fuzz_dev *dev, const struct fuzz_op *op)
 		elem = 4;
 	memset(s, 0, sizeof(*s));
 	len = irq_payload(dev, op, s->data, count, elem);
-	s->argsz = argsz_of(op->a[4], sizeof(*s) + len);
+	s->argsz = fuzz_argsz(op->a[4], sizeof(*s) + len);
 	s->flags = flags;
 	s->index = (uint32_t)op->a[0];
 	s->start = (uint32_t)op->a[2];
@@ -248,7 +248,7 @@ static int exec_hot_reset_info(struct fuzz_dev *dev, const struct fuzz_op *op)
 	struct vfio_pci_hot_reset_info *hi = (void *)buf;
 
 	memset(buf, 0, 4096);
-	hi->argsz = argsz_of(op->a[0], 4096);
+	hi->argsz = fuzz_argsz(op->a[0], 4096);
 	hi->count = (uint32_t)op->a[1];
 	return ret_of(ioctl(dev->d.device_fd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO,
 			    buf));
@@ -275,7 +275,7 @@ static int exec_hot_reset(struct fuzz_dev *dev, const struct fuzz_op *op)
 
 	memset(hr, 0, sizeof(*hr));
 	len = irq_payload(dev, op, (uint8_t *)hr->group_fds, count, 4);
-	hr->argsz = argsz_of(op->a[2], sizeof(*hr) + len);
+	hr->argsz = fuzz_argsz(op->a[2], sizeof(*hr) + len);
 	hr->flags = (uint32_t)op->a[1];
 	hr->count = count;
 	return ret_of(ioctl(dev->d.device_fd, VFIO_DEVICE_PCI_HOT_RESET, buf));
@@ -341,7 +341,7 @@ static void gen_ioeventfd(struct fuzz_dev *dev, struct fuzz_op *op)
 static int exec_ioeventfd(struct fuzz_dev *dev, const struct fuzz_op *op)
 {
 	struct vfio_device_ioeventfd io = {
-		.argsz = argsz_of(op->a[5], sizeof(io)),
+		.argsz = fuzz_argsz(op->a[5], sizeof(io)),
 		.flags = (uint32_t)op->a[2],
 		.offset = op->a[0] << REGION_SHIFT | op->a[1],
 		.data = op->a[3],
@@ -390,7 +390,7 @@ static int exec_feature(struct fuzz_dev *dev, const struct fuzz_op *op)
 	/* the wake-up eventfd of a low power entry is the first word */
 	if (op->data[0] & 1)
 		memcpy(f->data, &fd, sizeof(fd));
-	f->argsz = argsz_of(op->a[1], sizeof(*f) + 8);
+	f->argsz = fuzz_argsz(op->a[1], sizeof(*f) + 8);
 	f->flags = (uint32_t)op->a[0];
 	return ret_of(ioctl(dev->d.device_fd, VFIO_DEVICE_FEATURE, buf));
 }
@@ -676,7 +676,7 @@ static void gen_raw_ioctl(struct fuzz_dev *dev, struct fuzz_op *op)
 
 static int exec_raw_ioctl(struct fuzz_dev *dev, const struct fuzz_op *op)
 {
-	uint32_t argsz = argsz_of(op->a[1], 64);
+	uint32_t argsz = fuzz_argsz(op->a[1], 64);
 
 	memset(buf, 0, 256);
 	memcpy(buf, &argsz, 4);
