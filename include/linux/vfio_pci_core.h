@@ -9,6 +9,8 @@
 #define _LINUX_VFIO_PCI_CORE_H
 
 #include <linux/build_bug.h>
+#include <linux/err.h>
+#include <linux/io.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
@@ -68,15 +70,8 @@ struct vfio_pci_settings {
 #define VFIO_PCI_OFFSET_SHIFT	40
 #define VFIO_PCI_OFFSET_MASK	((1ULL << VFIO_PCI_OFFSET_SHIFT) - 1)
 
-static inline unsigned int vfio_pci_offset_to_index(loff_t off)
-{
-	return off >> VFIO_PCI_OFFSET_SHIFT;
-}
-
-static inline u64 vfio_pci_index_to_offset(unsigned int index)
-{
-	return (u64)index << VFIO_PCI_OFFSET_SHIFT;
-}
+#define VFIO_PCI_OFFSET_TO_INDEX(off)	((unsigned int)((off) >> VFIO_PCI_OFFSET_SHIFT))
+#define VFIO_PCI_INDEX_TO_OFFSET(index)	((u64)(index) << VFIO_PCI_OFFSET_SHIFT)
 
 /**
  * vfio_pci_core_vma_pgoff() - where a mapping of the device fd starts
@@ -257,7 +252,7 @@ to_vfio_pci_core(struct vfio_device *vdev)
 	.request = vfio_pci_core_request, \
 	.match = vfio_pci_core_match, \
 	VFIO_PCI_CORE_TOKEN_OP \
-	.device_feature = vfio_pci_core_device_feature, \
+	.device_feature = vfio_pci_core_ioctl_feature, \
 	.bind_iommufd = vfio_iommufd_physical_bind, \
 	.unbind_iommufd = vfio_iommufd_physical_unbind, \
 	.attach_ioas = vfio_iommufd_physical_attach_ioas, \
@@ -317,8 +312,13 @@ void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count);
 int vfio_pci_core_match(struct vfio_device *core_vdev, char *buf);
 int vfio_pci_core_match_token_uuid(struct vfio_device *core_vdev,
 				   const uuid_t *uuid);
-int vfio_pci_core_device_feature(struct vfio_device *core_vdev, u32 flags,
-				 void __user *arg, size_t argsz);
+int vfio_pci_core_ioctl_feature(struct vfio_device *core_vdev, u32 flags,
+				void __user *arg, size_t argsz);
+
+/* An open in two steps, for a driver with work of its own in between */
+int vfio_pci_core_enable(struct vfio_pci_core_device *vdev);
+void vfio_pci_core_finish_enable(struct vfio_pci_core_device *vdev);
+void vfio_pci_core_disable(struct vfio_pci_core_device *vdev);
 
 /* &struct pci_driver parts */
 extern const struct dev_pm_ops vfio_pci_core_pm_ops;
@@ -339,5 +339,135 @@ void __iomem *vfio_pci_core_bar_iomap(struct vfio_pci_core_device *vdev,
 				      unsigned int bar);
 int vfio_pci_core_decode_read_lock(struct vfio_pci_core_device *vdev);
 void vfio_pci_core_decode_read_unlock(struct vfio_pci_core_device *vdev);
+
+/**
+ * vfio_pci_core_setup_barmap() - claim and map a BAR on its first use
+ * @vdev: an open device
+ * @bar: BAR number
+ *
+ * vfio_pci_core_bar_iomap() for a driver that then reads the mapping from
+ * &vfio_pci_core_device.barmap.
+ *
+ * Context: process; may sleep.
+ * Return: 0, or -errno.
+ */
+static inline int vfio_pci_core_setup_barmap(struct vfio_pci_core_device *vdev,
+					     int bar)
+{
+	return PTR_ERR_OR_ZERO((__force void *)vfio_pci_core_bar_iomap(vdev, bar));
+}
+
+/*
+ * vfio_pci_core_ioread{8,16,32,64}(), vfio_pci_core_iowrite{8,16,32,64}():
+ * one access to a BAR mapping, for a driver that handles part of a region
+ * itself. The value holds the device's bytes in their memory order (a
+ * little-endian register reads as its value on a little-endian CPU).
+ * With @test_mem the access is made under the decode lock and refused
+ * while the device does not decode memory. Context: process, the device
+ * kept awake (a callback of the device fd); may sleep. Return: 0, or -EIO
+ * with nothing accessed.
+ */
+#define __VFIO_PCI_CORE_IO(size, type, rd, wr)				\
+static inline int							\
+vfio_pci_core_ioread##size(struct vfio_pci_core_device *vdev,		\
+			   bool test_mem, type *val, void __iomem *io) \
+{									\
+	if (test_mem && vfio_pci_core_decode_read_lock(vdev))		\
+		return -EIO;						\
+	*val = rd(io);							\
+	if (test_mem)							\
+		vfio_pci_core_decode_read_unlock(vdev);			\
+	return 0;							\
+}									\
+static inline int							\
+vfio_pci_core_iowrite##size(struct vfio_pci_core_device *vdev,		\
+			    bool test_mem, type val, void __iomem *io) \
+{									\
+	if (test_mem && vfio_pci_core_decode_read_lock(vdev))		\
+		return -EIO;						\
+	wr(val, io);							\
+	if (test_mem)							\
+		vfio_pci_core_decode_read_unlock(vdev);			\
+	return 0;							\
+}
+
+/*
+ * VFIO_PCI_CORE_IO64 - 1 where the architecture has single 64-bit MMIO
+ * accesses (and vfio_pci_core_ioread64()/iowrite64() exist), else 0
+ */
+__VFIO_PCI_CORE_IO(8, u8, ioread8, iowrite8)
+#ifdef __LITTLE_ENDIAN
+__VFIO_PCI_CORE_IO(16, u16, ioread16, iowrite16)
+__VFIO_PCI_CORE_IO(32, u32, ioread32, iowrite32)
+#if defined(ioread64) && defined(iowrite64)
+#define VFIO_PCI_CORE_IO64 1
+__VFIO_PCI_CORE_IO(64, u64, ioread64, iowrite64)
+#endif
+#else
+__VFIO_PCI_CORE_IO(16, u16, ioread16be, iowrite16be)
+__VFIO_PCI_CORE_IO(32, u32, ioread32be, iowrite32be)
+#if defined(ioread64be) && defined(iowrite64be)
+#define VFIO_PCI_CORE_IO64 1
+__VFIO_PCI_CORE_IO(64, u64, ioread64be, iowrite64be)
+#endif
+#endif
+#ifndef VFIO_PCI_CORE_IO64
+#define VFIO_PCI_CORE_IO64 0
+#endif
+
+/**
+ * enum vfio_pci_io_width - the widest access of vfio_pci_core_do_io_rw()
+ * @VFIO_PCI_IO_WIDTH_1: bytes only
+ * @VFIO_PCI_IO_WIDTH_2: up to 16 bits
+ * @VFIO_PCI_IO_WIDTH_4: up to 32 bits
+ * @VFIO_PCI_IO_WIDTH_8: up to 64 bits where %VFIO_PCI_CORE_IO64, else 32
+ */
+enum vfio_pci_io_width {
+	VFIO_PCI_IO_WIDTH_1 = 1,
+	VFIO_PCI_IO_WIDTH_2 = 2,
+	VFIO_PCI_IO_WIDTH_4 = 4,
+	VFIO_PCI_IO_WIDTH_8 = 8,
+};
+
+ssize_t vfio_pci_core_do_io_rw(struct vfio_pci_core_device *vdev,
+			       bool test_mem, void __iomem *io,
+			       char __user *buf, loff_t off, size_t count,
+			       size_t x_start, size_t x_end, bool iswrite,
+			       enum vfio_pci_io_width max_width);
+
+/**
+ * vfio_pci_core_range_intersect_range() - the overlap of an access and a
+ *	register
+ * @buf_start: offset of the access
+ * @buf_cnt: its bytes
+ * @reg_start: offset of the register
+ * @reg_cnt: its bytes
+ * @buf_offset: set to where the overlap starts in the access
+ * @intersect_count: set to the bytes of the overlap
+ * @register_offset: set to where the overlap starts in the register
+ *
+ * For a driver that emulates a register of config space or of a BAR:
+ * which bytes of an access of the user fall on it.
+ *
+ * Return: true, with the three outputs set, when they overlap.
+ */
+static inline bool
+vfio_pci_core_range_intersect_range(loff_t buf_start, size_t buf_cnt,
+				    loff_t reg_start, size_t reg_cnt,
+				    loff_t *buf_offset,
+				    size_t *intersect_count,
+				    size_t *register_offset)
+{
+	loff_t start = max(buf_start, reg_start);
+	loff_t end = min(buf_start + (loff_t)buf_cnt,
+			 reg_start + (loff_t)reg_cnt);
+
+	if (start >= end)
+		return false;
+	*buf_offset = start - buf_start;
+	*intersect_count = end - start;
+	*register_offset = start - reg_start;
+	return true;
+}
 
 #endif /* _LINUX_VFIO_PCI_CORE_H */

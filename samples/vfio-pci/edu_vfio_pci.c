@@ -687,23 +687,27 @@ static void edu_release_dev(struct vfio_device *vdev)
 	vfio_pci_core_release_dev(vdev);
 }
 
-/* The core opens the device; the snapshot region is added before use. */
+/*
+ * The core enables the device, the snapshot region is added, and only then
+ * is the open complete: a failure in between leaves nothing behind.
+ */
 static int edu_open_device(struct vfio_device *vdev)
 {
 	struct edu_vfio_pci_device *edev = to_edu(vdev);
 	int ret;
 
-	ret = vfio_pci_core_open_device(vdev);
+	ret = vfio_pci_core_enable(&edev->core);
 	if (ret)
 		return ret;
 	ret = edu_snapshot_add(edev);
 	if (ret)
-		goto err_close;
+		goto err_disable;
 	edev->mig_state = VFIO_DEVICE_STATE_RUNNING;
+	vfio_pci_core_finish_enable(&edev->core);
 	return 0;
 
-err_close:
-	vfio_pci_core_close_device(vdev);
+err_disable:
+	vfio_pci_core_disable(&edev->core);
 	return ret;
 }
 
@@ -732,7 +736,7 @@ static const struct vfio_device_ops edu_vfio_pci_ops = {
 	.request = vfio_pci_core_request,
 	.match = vfio_pci_core_match,
 	VFIO_PCI_CORE_TOKEN_OP
-	.device_feature = vfio_pci_core_device_feature,
+	.device_feature = vfio_pci_core_ioctl_feature,
 	.bind_iommufd = vfio_iommufd_physical_bind,
 	.unbind_iommufd = vfio_iommufd_physical_unbind,
 	.attach_ioas = vfio_iommufd_physical_attach_ioas,

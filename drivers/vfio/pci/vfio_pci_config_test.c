@@ -363,6 +363,50 @@ static void chunk_lengths(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1U, vfio_pci_chunk_len(4, 1));
 }
 
+/* expect @buf_start/@buf_cnt to meet register [8, 12) at the given bytes */
+static void meets(struct kunit *test, loff_t buf_start, size_t buf_cnt,
+		  loff_t buf_off, size_t n, size_t reg_off)
+{
+	loff_t bo = -1;
+	size_t cnt = 0, ro = 0;
+	bool met;
+
+	met = vfio_pci_core_range_intersect_range(buf_start, buf_cnt, 8, 4,
+						  &bo, &cnt, &ro);
+	KUNIT_ASSERT_TRUE(test, met);
+	KUNIT_EXPECT_EQ(test, buf_off, bo);
+	KUNIT_EXPECT_EQ(test, n, cnt);
+	KUNIT_EXPECT_EQ(test, reg_off, ro);
+}
+
+/* expect @buf_start/@buf_cnt not to meet register [8, 12), writing nothing */
+static void misses(struct kunit *test, loff_t buf_start, size_t buf_cnt)
+{
+	loff_t bo = -1;
+	size_t cnt = 99, ro = 99;
+	bool met;
+
+	met = vfio_pci_core_range_intersect_range(buf_start, buf_cnt, 8, 4,
+						  &bo, &cnt, &ro);
+	KUNIT_EXPECT_FALSE(test, met);
+	KUNIT_EXPECT_EQ(test, -1, bo);
+	KUNIT_EXPECT_EQ(test, 99U, cnt);
+	KUNIT_EXPECT_EQ(test, 99U, ro);
+}
+
+static void range_intersect(struct kunit *test)
+{
+	meets(test, 8, 4, 0, 4, 0);	/* exactly */
+	meets(test, 0, 64, 8, 4, 0);	/* around */
+	meets(test, 6, 4, 2, 2, 0);	/* over the start */
+	meets(test, 10, 8, 0, 2, 2);	/* over the end */
+	meets(test, 9, 2, 0, 2, 1);	/* inside */
+	meets(test, 11, 1, 0, 1, 3);	/* last byte */
+	misses(test, 4, 4);		/* touching the start */
+	misses(test, 12, 4);		/* touching the end */
+	misses(test, 8, 0);		/* empty */
+}
+
 /*
  * What makes a rule meaningful (header rules report as cap 0x0): a bit
  * written to the image is read from it,
@@ -434,6 +478,7 @@ static struct kunit_case vfio_pci_config_cases[] = {
 	KUNIT_CASE(bad_accesses),
 	KUNIT_CASE(unowned_read_only),
 	KUNIT_CASE(chunk_lengths),
+	KUNIT_CASE(range_intersect),
 	KUNIT_CASE(rule_tables_consistent),
 	{}
 };

@@ -225,8 +225,9 @@ static int vfio_pci_config_state_open(struct vfio_pci_core_device *vdev)
 }
 
 /**
- * vfio_pci_core_open_device() - &vfio_device_ops.open_device
- * @core_vdev: the device, opened for the first time since its last close
+ * vfio_pci_core_enable() - the device side of an open
+ * @vdev: the device, being opened by its driver's
+ *	&vfio_device_ops.open_device
  *
  * Wakes the device for as long as it is open, enables it, resets it
  * unless it is known to be clean, turns bus master off (the user always
@@ -234,12 +235,16 @@ static int vfio_pci_config_state_open(struct vfio_pci_core_device *vdev)
  * or user left, reset or not), remembers its config state for the close,
  * and builds the config space that userspace will see.
  *
+ * For a driver with work of its own to do once the device is enabled:
+ * when that work succeeds the driver calls vfio_pci_core_finish_enable(),
+ * when it fails vfio_pci_core_disable(). Other drivers use
+ * vfio_pci_core_open_device(), which is both steps.
+ *
  * Context: the VFIO core, under the device set's lock; may sleep.
  * Return: 0, or -errno with the device left as it was.
  */
-int vfio_pci_core_open_device(struct vfio_device *core_vdev)
+int vfio_pci_core_enable(struct vfio_pci_core_device *vdev)
 {
-	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 	struct pci_dev *pdev = vdev->pdev;
 	int ret;
 
@@ -262,7 +267,6 @@ int vfio_pci_core_open_device(struct vfio_device *core_vdev)
 	vfio_pci_msix_locate(vdev);
 	vfio_pci_mmap_open(vdev);
 	vfio_pci_irqs_open(vdev);
-	vfio_pci_vf_token_use(vdev, true);
 	return 0;
 
 err_disable:
@@ -271,28 +275,42 @@ err_pm_release:
 	vfio_pci_pm_release(vdev);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(vfio_pci_core_open_device);
+EXPORT_SYMBOL_GPL(vfio_pci_core_enable);
 
 /**
- * vfio_pci_core_close_device() - &vfio_device_ops.close_device
- * @core_vdev: the device, closed by its last user
+ * vfio_pci_core_finish_enable() - complete an open begun by the driver
+ * @vdev: a device vfio_pci_core_enable() enabled
+ *
+ * Counts the open as a user of the VF token of its PF. The device is open
+ * from here on; its close is vfio_pci_core_close_device().
+ *
+ * Context: the VFIO core, under the device set's lock.
+ */
+void vfio_pci_core_finish_enable(struct vfio_pci_core_device *vdev)
+{
+	vfio_pci_vf_token_use(vdev, true);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_finish_enable);
+
+/**
+ * vfio_pci_core_disable() - undo vfio_pci_core_enable()
+ * @vdev: a device vfio_pci_core_enable() enabled, whose open is failing
+ *	(or, from vfio_pci_core_close_device(), closing)
  *
  * Wakes the device (from runtime suspend, and to D0 with its state from
- * a D3hot userspace chose) and stops its DMA before anything is torn down,
- * so that freeing its interrupts reaches a function that decodes; resets
- * it (or, when it has no reset of its own, its slot or bus once the whole
- * device set is closed) and puts back the config state it had when
- * opened; then lets it sleep.
+ * a D3hot userspace chose) and stops its DMA before anything is torn
+ * down, so that freeing its interrupts reaches a function that decodes;
+ * removes the driver's regions; resets it (or, when it has no reset of its
+ * own, its slot or bus once the whole device set is closed) and puts back
+ * the config state it had when opened; then lets it sleep.
  *
  * Context: the VFIO core, under the device set's lock; may sleep.
  */
-void vfio_pci_core_close_device(struct vfio_device *core_vdev)
+void vfio_pci_core_disable(struct vfio_pci_core_device *vdev)
 {
-	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 	struct pci_dev *pdev = vdev->pdev;
 
 	vfio_pci_regions_close(vdev);
-	vfio_pci_vf_token_use(vdev, false);
 	vfio_pci_pm_close(vdev);
 	vfio_pci_decode_wake(vdev);
 	pci_clear_master(pdev);
@@ -306,6 +324,45 @@ void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 	if (!pci_load_and_free_saved_state(pdev, &vdev->saved_state))
 		pci_restore_state(pdev);
 	vfio_pci_pm_release(vdev);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_disable);
+
+/**
+ * vfio_pci_core_open_device() - &vfio_device_ops.open_device
+ * @core_vdev: the device, opened for the first time since its last close
+ *
+ * vfio_pci_core_enable() then vfio_pci_core_finish_enable().
+ *
+ * Context: the VFIO core, under the device set's lock; may sleep.
+ * Return: 0, or -errno with the device left as it was.
+ */
+int vfio_pci_core_open_device(struct vfio_device *core_vdev)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	int ret;
+
+	ret = vfio_pci_core_enable(vdev);
+	if (ret)
+		return ret;
+	vfio_pci_core_finish_enable(vdev);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_open_device);
+
+/**
+ * vfio_pci_core_close_device() - &vfio_device_ops.close_device
+ * @core_vdev: the device, closed by its last user
+ *
+ * Undoes vfio_pci_core_finish_enable(), then vfio_pci_core_disable().
+ *
+ * Context: the VFIO core, under the device set's lock; may sleep.
+ */
+void vfio_pci_core_close_device(struct vfio_device *core_vdev)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+
+	vfio_pci_vf_token_use(vdev, false);
+	vfio_pci_core_disable(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_close_device);
 
@@ -348,7 +405,7 @@ long vfio_pci_core_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl);
 
 /**
- * vfio_pci_core_device_feature() - &vfio_device_ops.device_feature
+ * vfio_pci_core_ioctl_feature() - &vfio_device_ops.device_feature
  * @core_vdev: an open device, kept awake by the VFIO core for the ioctl
  * @flags: the feature index and its GET, SET and PROBE flags
  * @arg: the feature's data
@@ -359,8 +416,8 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl);
  * Context: process, the caller's; may sleep.
  * Return: 0, or -errno: -ENOTTY for a feature the device does not have.
  */
-int vfio_pci_core_device_feature(struct vfio_device *core_vdev, u32 flags,
-				 void __user *arg, size_t argsz)
+int vfio_pci_core_ioctl_feature(struct vfio_device *core_vdev, u32 flags,
+				void __user *arg, size_t argsz)
 {
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 
@@ -370,12 +427,12 @@ int vfio_pci_core_device_feature(struct vfio_device *core_vdev, u32 flags,
 	/* the power features, or -ENOTTY for an index it does not know */
 	return vfio_pci_pm_feature(vdev, flags, arg, argsz);
 }
-EXPORT_SYMBOL_GPL(vfio_pci_core_device_feature);
+EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl_feature);
 
 static ssize_t region_rw(struct vfio_pci_core_device *vdev, char __user *buf,
 			 size_t count, loff_t *ppos, bool write)
 {
-	unsigned int index = vfio_pci_offset_to_index(*ppos);
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
 	loff_t pos = *ppos & VFIO_PCI_OFFSET_MASK;
 	ssize_t ret;
 

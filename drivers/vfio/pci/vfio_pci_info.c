@@ -156,7 +156,7 @@ long vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 		ret = vfio_pci_region_info(vdev, &info, &caps);
 		break;
 	}
-	info.offset = vfio_pci_index_to_offset(info.index);
+	info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
 	if (!ret)
 		ret = region_caps_out(&info, &caps, arg);
 	kfree(caps.buf);

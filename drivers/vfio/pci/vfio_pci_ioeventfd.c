@@ -187,7 +187,7 @@ long vfio_pci_ioctl_ioeventfd(struct vfio_pci_core_device *vdev,
 	    hweight8(ioeventfd.flags) != 1 || ioeventfd.fd < -1)
 		return -EINVAL;
 	count = ioeventfd.flags;	/* one bit: 1, 2, 4 or 8 bytes */
-	bar = vfio_pci_offset_to_index(ioeventfd.offset);
+	bar = VFIO_PCI_OFFSET_TO_INDEX(ioeventfd.offset);
 	pos = ioeventfd.offset & VFIO_PCI_OFFSET_MASK;
 	ret = ioeventfd_check(vdev, bar, pos, count);
 	if (ret)

@@ -123,8 +123,8 @@ void vfio_pci_mmap_close(struct vfio_pci_core_device *vdev)
 
 static void zap_bars(struct vfio_pci_core_device *vdev)
 {
-	loff_t start = vfio_pci_index_to_offset(VFIO_PCI_BAR0_REGION_INDEX);
-	loff_t end = vfio_pci_index_to_offset(VFIO_PCI_BAR5_REGION_INDEX + 1);
+	loff_t start = VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR0_REGION_INDEX);
+	loff_t end = VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR5_REGION_INDEX + 1);
 
 	unmap_mapping_range(vdev->vdev.inode->i_mapping, start, end - start,
 			    true);

@@ -61,7 +61,17 @@
 void vfio_pci_pm_register(struct vfio_pci_core_device *vdev)
 {
 	struct device *dev = &vdev->pdev->dev;
+	const struct dev_pm_ops *pm = dev->driver ? dev->driver->pm : NULL;
 
+	/*
+	 * Only the core's runtime callbacks keep the decode state of a
+	 * sleeping device: the devices of a driver without them (its
+	 * &pci_driver has no vfio_pci_core_pm_ops) stay awake.
+	 */
+	if (!pm || pm->runtime_suspend != vfio_pci_core_runtime_suspend) {
+		pci_dbg(vdev->pdev, "vfio: no core runtime PM callbacks, kept in D0\n");
+		vdev->settings.disable_idle_d3 = true;
+	}
 	/*
 	 * The PCI core only moves a device of unknown power state (as it is
 	 * after boot or after its last driver) to D0; the runtime suspend

@@ -69,67 +69,78 @@ void vfio_pci_bars_unmap(struct vfio_pci_core_device *vdev)
 	mutex_unlock(&vdev->bar_lock);
 }
 
-static u32 bar_ioread(void __iomem *io, unsigned int len)
-{
-	switch (len) {
-	case 1:
-		return ioread8(io);
-	case 2:
-		return ioread16(io);
-	default:
-		return ioread32(io);
-	}
-}
+/* The bytes of one access, in memory order whatever its width. */
+union vfio_pci_io_val {
+	u8 b;
+	u16 w;
+	u32 l;
+	u64 q;
+};
 
-static void bar_iowrite(void __iomem *io, unsigned int len, u32 val)
+/* One access of @len bytes between device and user buffer. */
+static int io_rw_one(struct vfio_pci_core_device *vdev, bool test_mem,
+		     void __iomem *io, char __user *buf, unsigned int len,
+		     bool write)
 {
-	switch (len) {
-	case 1:
-		iowrite8(val, io);
-		break;
-	case 2:
-		iowrite16(val, io);
-		break;
-	default:
-		iowrite32(val, io);
-		break;
-	}
-}
-
-/*
- * One access of 1, 2 or 4 bytes. An access to memory space holds
- * memory_lock for read so that decode cannot go off under it; the user
- * copy is done outside the lock.
- */
-static int bar_rw_one(struct vfio_pci_core_device *vdev, bool is_mem,
-		      void __iomem *io, char __user *buf, unsigned int len,
-		      bool write)
-{
-	__le32 le = 0;
-	u32 val = 0;
+	union vfio_pci_io_val v = {};
 	int ret;
 
-	/* the low @len bytes of @le are the access's, in address order */
-	if (write) {
-		if (copy_from_user(&le, buf, len))
-			return -EFAULT;
-		val = le32_to_cpu(le);
+	if (write && copy_from_user(&v, buf, len))
+		return -EFAULT;
+	switch (len) {
+	case 1:
+		ret = write ? vfio_pci_core_iowrite8(vdev, test_mem, v.b, io) :
+			      vfio_pci_core_ioread8(vdev, test_mem, &v.b, io);
+		break;
+	case 2:
+		ret = write ? vfio_pci_core_iowrite16(vdev, test_mem, v.w, io) :
+			      vfio_pci_core_ioread16(vdev, test_mem, &v.w, io);
+		break;
+#if VFIO_PCI_CORE_IO64
+	case 8:
+		ret = write ? vfio_pci_core_iowrite64(vdev, test_mem, v.q, io) :
+			      vfio_pci_core_ioread64(vdev, test_mem, &v.q, io);
+		break;
+#endif
+	default:
+		ret = write ? vfio_pci_core_iowrite32(vdev, test_mem, v.l, io) :
+			      vfio_pci_core_ioread32(vdev, test_mem, &v.l, io);
+		break;
 	}
-	if (is_mem) {
-		ret = vfio_pci_core_decode_read_lock(vdev);
-		if (ret)
-			return ret;
-	}
-	if (write)
-		bar_iowrite(io, len, val);
-	else
-		val = bar_ioread(io, len);
-	if (is_mem)
-		vfio_pci_core_decode_read_unlock(vdev);
-	le = cpu_to_le32(val);
-	if (!write && copy_to_user(buf, &le, len))
+	if (ret)
+		return ret;
+	if (!write && copy_to_user(buf, &v, len))
 		return -EFAULT;
 	return 0;
+}
+
+/* The next access: naturally aligned, at most @max_width bytes. */
+static unsigned int io_chunk_len(loff_t pos, size_t left,
+				 unsigned int max_width)
+{
+	if (VFIO_PCI_CORE_IO64 && max_width >= 8 && left >= 8 &&
+	    !(pos & 7))
+		return 8;
+	return min(vfio_pci_chunk_len(pos, left), max_width);
+}
+
+static ssize_t io_rw(struct vfio_pci_core_device *vdev, void __iomem *io,
+		     loff_t pos, char __user *buf, size_t count, bool test_mem,
+		     bool write, unsigned int max_width)
+{
+	unsigned int len;
+	size_t done = 0;
+	int ret;
+
+	while (done < count) {
+		len = io_chunk_len(pos + done, count - done, max_width);
+		ret = io_rw_one(vdev, test_mem, io + done, buf + done, len,
+				write);
+		if (ret)
+			return done ? done : ret;
+		done += len;
+	}
+	return done;
 }
 
 /**
@@ -151,28 +162,17 @@ ssize_t vfio_pci_io_rw(struct vfio_pci_core_device *vdev, void __iomem *io,
 		       loff_t pos, char __user *buf, size_t count, bool is_mem,
 		       bool write)
 {
-	unsigned int len;
-	size_t done = 0;
-	int ret;
-
-	while (done < count) {
-		len = vfio_pci_chunk_len(pos + done, count - done);
-		ret = bar_rw_one(vdev, is_mem, io + done, buf + done, len,
-				 write);
-		if (ret)
-			return done ? done : ret;
-		done += len;
-	}
-	return done;
+	return io_rw(vdev, io, pos, buf, count, is_mem, write,
+		     VFIO_PCI_IO_WIDTH_4);
 }
 
 /*
- * The MSI-X table belongs to the kernel, which programs it for interrupt
- * remapping: through the fd it reads as all ones and ignores writes.
- * (The MSI-X mappable capability still lets it be mapped: a
- * device's messages are checked by the interrupt remapper, not the table.)
+ * A range the user may not reach reads as all ones and ignores writes
+ * (the MSI-X table, which belongs to the kernel: it programs it for
+ * interrupt remapping; a mapping of it is still allowed, a device's
+ * messages being checked by the interrupt remapper, not the table).
  */
-static ssize_t msix_hole_rw(char __user *buf, size_t count, bool write)
+static ssize_t hole_rw(char __user *buf, size_t count, bool write)
 {
 	static const u8 ones[64] = { [0 ... 63] = 0xff };
 	size_t done, n;
@@ -187,21 +187,68 @@ static ssize_t msix_hole_rw(char __user *buf, size_t count, bool write)
 	return count;
 }
 
-/* Bytes from @pos up to the next edge of the MSI-X table hole of @bar. */
-static size_t msix_hole_clip(struct vfio_pci_core_device *vdev,
-			     unsigned int bar, loff_t pos, size_t count,
-			     bool *in_hole)
+/* Bytes from @pos up to the next edge of the hole [@start, @end). */
+static size_t hole_clip(loff_t pos, size_t count, loff_t start, loff_t end,
+			bool *in_hole)
 {
-	loff_t start = vdev->msix_offset, end = start + vdev->msix_size;
-
 	*in_hole = false;
-	if (vdev->msix_bar != bar || pos >= end)
+	if (pos >= end)
 		return count;
 	if (pos < start)
 		return min_t(u64, count, start - pos);
 	*in_hole = true;
 	return min_t(u64, count, end - pos);
 }
+
+/**
+ * vfio_pci_core_do_io_rw() - move a user transfer to or from a BAR mapping
+ * @vdev: an open device
+ * @test_mem: the space is memory: each access is made under the decode
+ *	lock and refused while the device does not decode memory
+ * @io: the kernel mapping of the space (from vfio_pci_core_bar_iomap())
+ * @buf: user buffer
+ * @off: offset of the transfer in the space
+ * @count: bytes to move
+ * @x_start: start of a range the user may not reach, or 0
+ * @x_end: its end (exclusive), or 0 for none
+ * @iswrite: direction
+ * @max_width: the widest access to make
+ *
+ * The transfer is cut into naturally aligned accesses of at most
+ * @max_width bytes. The excluded range reads as all ones and ignores
+ * writes. For a driver that handles part of a region itself.
+ *
+ * Context: process, the device kept awake (a callback of the device fd);
+ * may sleep.
+ * Return: bytes moved, or the error of the first access when none was.
+ */
+ssize_t vfio_pci_core_do_io_rw(struct vfio_pci_core_device *vdev,
+			       bool test_mem, void __iomem *io,
+			       char __user *buf, loff_t off, size_t count,
+			       size_t x_start, size_t x_end, bool iswrite,
+			       enum vfio_pci_io_width max_width)
+{
+	size_t done = 0, n;
+	bool in_hole;
+	ssize_t ret;
+
+	while (done < count) {
+		n = hole_clip(off + done, count - done, x_start, x_end,
+			      &in_hole);
+		if (in_hole)
+			ret = hole_rw(buf + done, n, iswrite);
+		else
+			ret = io_rw(vdev, io + off + done, off + done,
+				    buf + done, n, test_mem, iswrite, max_width);
+		if (ret <= 0)
+			return done ? done : ret;
+		done += ret;
+		if (ret < n)
+			break;
+	}
+	return done;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_do_io_rw);
 
 /*
  * Read or write a BAR. Returns the bytes done, or an error when nothing was
@@ -214,32 +261,22 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, unsigned int bar,
 	struct pci_dev *pdev = vdev->pdev;
 	resource_size_t size = pci_resource_len(pdev, bar);
 	bool is_mem = pci_resource_flags(pdev, bar) & IORESOURCE_MEM;
+	size_t x_start = 0, x_end = 0;
 	void __iomem *io;
-	size_t done = 0, n;
-	bool in_hole;
-	ssize_t ret;
 
 	if (pos < 0 || pos >= size)
 		return -EINVAL;
 	io = vfio_pci_core_bar_iomap(vdev, bar);
 	if (IS_ERR(io))
 		return PTR_ERR(io);
-	count = min_t(u64, count, size - pos);
-	while (done < count) {
-		n = msix_hole_clip(vdev, bar, pos + done, count - done,
-				   &in_hole);
-		if (in_hole)
-			ret = msix_hole_rw(buf + done, n, write);
-		else
-			ret = vfio_pci_io_rw(vdev, io + pos + done, pos + done,
-					     buf + done, n, is_mem, write);
-		if (ret <= 0)
-			return done ? done : ret;
-		done += ret;
-		if (ret < n)
-			break;
+	if (vdev->msix_bar == bar) {
+		x_start = vdev->msix_offset;
+		x_end = x_start + vdev->msix_size;
 	}
-	return done;
+	count = min_t(u64, count, size - pos);
+	return vfio_pci_core_do_io_rw(vdev, is_mem, io, buf, pos, count,
+				      x_start, x_end, write,
+				      VFIO_PCI_IO_WIDTH_4);
 }
 
 /* The ROM's BAR size, or the window of a ROM the platform shadowed. */
