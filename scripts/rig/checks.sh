@@ -205,3 +205,45 @@ check_mlx5_core() {
 	[ $rc -eq 0 ] && [ -z "$ours" ]
 }
 
+
+# The base tree's variant drivers of other vendors (RIG_BASE_VARIANTS), as
+# they are, build on the library's API: each folder of our tree compiled
+# with W=1 against the vm build prints no diagnostic, and leaves no
+# symbol unresolved but those of its vendor's own core driver, which the
+# vm flavor does not build (QAT, HiSilicon QM, pds_core).
+check_base_variants() {
+	local d log unres rc=0 tmp=$RIG_BUILD/variants
+	local cfg="CONFIG_HISI_ACC_VFIO_PCI=m CONFIG_PDS_VFIO_PCI=m
+		CONFIG_VIRTIO_VFIO_PCI=m CONFIG_NVGRACE_GPU_VFIO_PCI=m
+		CONFIG_QAT_VFIO_PCI=m"
+
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	for d in $RIG_BASE_VARIANTS; do
+		cp -r "$RIG_TREE/drivers/vfio/pci/$d" "$tmp/"
+		# shellcheck disable=SC2086
+		log=$(make -s -C "$RIG_TREE" O="$(rig_out vm)" M="$tmp/$d" \
+			W=1 KBUILD_MODPOST_WARN=1 $cfg modules 2>&1) || {
+			echo "$log"
+			echo "$d: the build failed"
+			rc=1
+			continue
+		}
+		# every symbol the module needs, against what the vm build exports
+		unres=$(nm -u "$tmp/$d"/*.ko | awk '{ print $2 }' | sort -u |
+			grep -vxFf <(awk '{ print $2 }' "$(rig_out vm)/Module.symvers") |
+			grep -v '^__' || true)
+		if echo "$log" | grep -vE 'modpost: ("[^"]*" .* undefined!|suppressed)' |
+		   grep -E '(warning|error|WARNING|ERROR)'; then
+			echo "$d: diagnostics"
+			rc=1
+		elif echo "$unres" | grep -vE '^(hisi_|pds_|pdsc_|qat_|adf_|$)'; then
+			echo "$d: the symbols above are unresolved"
+			rc=1
+		else
+			echo "$d: $(cd "$tmp/$d" && echo *.ko), W=1 clean," \
+				"$(echo "$unres" | grep -c .) symbols left to its vendor's core"
+		fi
+	done
+	return $rc
+}

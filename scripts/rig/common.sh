@@ -8,6 +8,9 @@ RIG_HDR=$RIG_BUILD/hdr
 RIG_TARBALL=/usr/src/linux-source-6.12.tar.xz
 RIG_JOBS=$(($(nproc) + 1))
 RIG_FLAVORS="vm debug upstream"
+# The base tree's variant drivers of other vendors, kept as they are: they
+# build on the library's API (our drivers/vfio/pci/Kconfig sources them)
+RIG_BASE_VARIANTS="hisilicon pds virtio nvgrace-gpu qat"
 
 rig_log() { printf '[rig] %s\n' "$*" >&2; }
 rig_die() { printf '[rig] error: %s\n' "$*" >&2; exit 1; }

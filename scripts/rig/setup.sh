@@ -42,8 +42,18 @@ overlay() {
 		rm -f "$RIG_TREE/.rig-extracted"
 		touch "$RIG_TREE/.rig-linked"
 	fi
-	rsync -r --checksum --delete "$RIG_TOP/drivers/vfio/pci/" \
+	local d prot=()
+	for d in $RIG_BASE_VARIANTS; do
+		prot+=(--filter="P /$d/")
+	done
+	rsync -r --checksum --delete "${prot[@]}" "$RIG_TOP/drivers/vfio/pci/" \
 		"$RIG_TREE/drivers/vfio/pci/"
+	# a tree overlaid before they were kept gets them back
+	for d in $RIG_BASE_VARIANTS; do
+		[ -d "$RIG_TREE/drivers/vfio/pci/$d" ] ||
+			cp -al "$RIG_PRISTINE/drivers/vfio/pci/$d" \
+				"$RIG_TREE/drivers/vfio/pci/$d"
+	done
 	rsync --checksum "$RIG_TOP/include/linux/vfio_pci_core.h" \
 		"$RIG_TREE/include/linux/"
 	rsync --checksum "$RIG_TOP/Documentation/driver-api/vfio-pci-core.rst" \

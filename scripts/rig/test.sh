@@ -137,6 +137,8 @@ step mlx5_core_build check_mlx5_core
 step dkms_check "$RIG_TOP/scripts/rig/dkms.sh"
 if [[ " $flavors " == *" vm "* ]]; then
 	step sparse_w1 check_sparse
+	# the base tree's other variant drivers, unchanged, on our API
+	step base_variants check_base_variants
 	step layout_guard check_layout_guard
 	# every mutant of make mutants still finds its anchor
 	step mutants_anchors env MUTANTS_CHECK=1 "$RIG_TOP/scripts/rig/mutants.sh"
