@@ -3,7 +3,7 @@
 
 RIG := scripts/rig
 
-.PHONY: all run test bench boot mutants fuzz soak coverage dkms-src dkms-check build setup vm debug upstream tools clean distclean
+.PHONY: all run test bench boot mutants fuzz soak coverage dkms-src dkms-check series series-check build setup vm debug upstream tools clean distclean
 
 all: run
 
@@ -51,6 +51,14 @@ dkms-src:
 ## dkms-check: build, install and remove with DKMS on Debian's own 6.12 kernel (root)
 dkms-check:
 	@$(RIG)/dkms.sh
+
+## series: the series as git format-patch patches and a cover letter in build/series/
+series:
+	@scripts/series.sh make
+
+## series-check: git am of build/series onto the base, each patch built (W=1) and checkpatched
+series-check:
+	@scripts/series.sh check
 
 setup:
 	@$(RIG)/setup.sh

@@ -8,7 +8,7 @@ set -euo pipefail
 
 PKGS="linux-source-6.12 qemu-system-x86 busybox-static sparse bc flex bison
 libelf-dev libssl-dev cpio kmod dwarves rsync python3 gcc make perl patch
-driverctl dpdk dpdk-dev pciutils"
+driverctl dpdk dpdk-dev pciutils python3-ply python3-git"
 
 install_packages() {
 	local missing=()

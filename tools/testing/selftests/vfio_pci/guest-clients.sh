@@ -44,7 +44,8 @@ client_driverctl() {
 
 	! driverctl set-override "$bdf" no_such_driver > "$TMPDIR/client-driverctl.tmp" 2>&1 &&
 		[ "$(rig_driver "$bdf")" = e1000e ]
-	ktap_res $? unknown_driver_refused "bound to '$(rig_driver "$bdf")': $(cat "$TMPDIR/client-driverctl.tmp")"
+	ktap_res $? unknown_driver_refused \
+		"bound to '$(rig_driver "$bdf")': $(cat "$TMPDIR/client-driverctl.tmp")"
 
 	# from no driver at all: set, then unset leaves it with none (driverctl
 	# itself then says it failed to bind a driver, and exits 1)

@@ -68,7 +68,8 @@ mlx5_bad_order() {
 	err=$(mlx5_write "$vf" /sys/bus/pci/drivers/$MLX5_DRV/bind)
 	[ "$err" = "Resource temporarily unavailable" ] &&
 		[ -z "$(mlx5_driver "/sys/bus/pci/devices/$vf")" ]
-	ktap_res $? bind_without_parent_eagain "bind: '$err', driver $(mlx5_driver "/sys/bus/pci/devices/$vf")"
+	ktap_res $? bind_without_parent_eagain \
+		"bind: '$err', driver $(mlx5_driver "/sys/bus/pci/devices/$vf")"
 	mlx5_log | grep -q "$vf: waiting for mlx5_core.vfio_pci.[0-9]*"
 	ktap_res $? bind_without_parent_logged "no log line naming the auxiliary device"
 	echo "$vf" > /sys/bus/pci/drivers_probe
@@ -209,7 +210,8 @@ mlx5_parent_unload() {
 	[ $rrc -eq 0 ] && [ ! -d /sys/module/$MLX5_PARENT ]
 	ktap_res $? parent_unloaded "rmmod status $rrc"
 	[ -z "$(mlx5_adevs)" ] && [ ! -e "/sys/bus/pci/devices/$vf" ]
-	ktap_res $? adevs_and_vfs_gone "left: $(mlx5_adevs) $(ls -d "/sys/bus/pci/devices/$vf" 2>/dev/null)"
+	ktap_res $? adevs_and_vfs_gone \
+		"left: $(mlx5_adevs) $(ls -d "/sys/bus/pci/devices/$vf" 2>/dev/null)"
 	mlx5_log | grep -q "$vf: mlx5_core.vfio_pci.[0-9]* is going: unbinding the VF"
 	ktap_res $? teardown_logged "no unbinding line in the log"
 	! rmmod $MLX5_PARENT 2>/dev/null

@@ -11,7 +11,8 @@
 # 0 with the function gone; even cycles' users ignore it: the function
 # must stay while they hold it (two requests seen, ten seconds apart),
 # and go once they are killed. Cycle N's path is the group's when N / 2
-# is even, the cdev's otherwise: each path meets both users. Then gone-N tells the host to plug the function in again
+# is even, the cdev's otherwise: each path meets both users. Then gone-N
+# tells the host to plug the function in again
 # (device_add), which the next cycle waits for. Prints one line per
 # cycle; returns 1 at the first cycle that went wrong.
 

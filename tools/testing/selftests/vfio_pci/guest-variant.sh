@@ -44,13 +44,13 @@ variant_idle() {
 	echo "$st"
 }
 
-# variant_select: tools/vfio/vfio-pci-variant picks the sample for edu and
+# variant_select: tools/vfio/vfio-pci-variant.sh picks the sample for edu and
 # vfio_pci for e1000e, and binds edu with --bind; loading the sample alone
 # binds nothing (its alias is override-only), not even through
 # drivers_probe. The sample's setting for edu's id keeps it awake while
 # idle (runtime PM), where vfio-pci lets it suspend. One KTAP document.
 variant_select() {
-	local tool=$RIG_TOP/tools/vfio/vfio-pci-variant edu nic old got ctl
+	local tool=$RIG_TOP/tools/vfio/vfio-pci-variant.sh edu nic old got ctl
 	ktap_plan 5
 	edu=$(rig_find 1234:11e8) && nic=$(rig_find 8086:10d3) || return 1
 	got=$("$tool" -d "$RIG_MODS" "$edu")

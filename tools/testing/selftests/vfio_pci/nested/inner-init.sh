@@ -9,7 +9,7 @@
 /bin/busybox mkdir /tmp/bin
 /bin/busybox --install -s /tmp/bin
 export PATH=/tmp/bin:/bin
-mount -t proc proc /proc
+mount -t proc procfs /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 # the uio modules of the outer guest's flavor (the same kernel)
