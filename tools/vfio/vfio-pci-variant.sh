@@ -40,6 +40,8 @@ wildcards() {
 
 want="vfio_$(cat "$dev/modalias")"
 best='' best_w=''
+# only the vfio_pci: lines, picked by grep: a distribution's file has
+# tens of thousands, which the shell's read takes a byte at a time
 while read -r kw pattern module; do
 	[ "$kw" = alias ] || continue
 	case $pattern in vfio_pci:*) ;; *) continue ;; esac
@@ -49,7 +51,9 @@ while read -r kw pattern module; do
 	if [ -z "$best" ] || [ "$w" -lt "$best_w" ]; then
 		best=$module best_w=$w
 	fi
-done < "$alias_file"
+done <<EOF
+$(grep '^alias vfio_pci:' "$alias_file")
+EOF
 [ -n "$best" ] || { echo "vfio-pci-variant: no VFIO driver matches $bdf" >&2; exit 1; }
 echo "$best"
 [ $bind -eq 1 ] || exit 0
