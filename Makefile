@@ -52,6 +52,11 @@ dkms-src:
 dkms-check:
 	@$(RIG)/dkms.sh
 
+## distro: Debian's own 6.12 kernel, our modules built by DKMS, the in-guest suite on it (root)
+.PHONY: distro
+distro:
+	@$(RIG)/distro.sh
+
 ## series: the series as git format-patch patches and a cover letter in build/series/
 series:
 	@scripts/series.sh make

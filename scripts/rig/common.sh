@@ -15,8 +15,14 @@ RIG_BASE_VARIANTS="hisilicon pds virtio nvgrace-gpu qat"
 rig_log() { printf '[rig] %s\n' "$*" >&2; }
 rig_die() { printf '[rig] error: %s\n' "$*" >&2; exit 1; }
 
-# rig_out FLAVOR: the build output folder of a flavor
-rig_out() { echo "$RIG_BUILD/out/$1"; }
+# rig_out FLAVOR: the build output folder of a flavor (distro: what
+# scripts/rig/distro.sh lays out around Debian's own kernel)
+rig_out() {
+	case $1 in
+	distro) echo "$RIG_BUILD/distro" ;;
+	*) echo "$RIG_BUILD/out/$1" ;;
+	esac
+}
 
 # rig_src FLAVOR: the source tree a flavor builds from
 rig_src() {
@@ -106,4 +112,43 @@ rig_mods_tree() {
 		cp "$kodir/$name" "$ko"
 	done
 	depmod -b "$out" "$ver"
+}
+
+# rig_distro_kernel: the Debian kernel the series is tried on as an admin
+# would (make dkms-check, make distro): DISTRO_KERNEL (or DKMS_KERNEL),
+# else the newest 6.12 "+deb12-amd64" kernel whose headers and image
+# packages the archive has. Prints its release, or fails saying why.
+rig_distro_kernel() {
+	local k kver=${DISTRO_KERNEL:-${DKMS_KERNEL:-}}
+	if [ -z "$kver" ]; then
+		for k in $(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
+			   awk '{ print $1 }' | sed 's/^linux-headers-//' | sort -rV); do
+			if rig_has_candidate "linux-headers-$k" &&
+			   rig_has_candidate "linux-image-$k"; then
+				kver=$k
+				break
+			fi
+		done
+	fi
+	[ -n "$kver" ] ||
+		{ rig_log "no linux-headers-6.12.*+deb12-amd64 in the archive"; return 1; }
+	echo "$kver"
+}
+
+# rig_has_candidate PKG: the archive can install PKG
+rig_has_candidate() {
+	apt-cache policy "$1" 2> /dev/null | grep 'Candidate: [0-9]' > /dev/null
+}
+
+# rig_distro_install KVER: dkms and KVER's headers and image packages,
+# installed unless they are (root)
+rig_distro_install() {
+	local pkgs="dkms linux-headers-$1 linux-image-$1"
+	# shellcheck disable=SC2086
+	dpkg -s $pkgs > /dev/null 2>&1 && return 0
+	rig_log "installing $pkgs"
+	apt-get update -qq || return 1
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends $pkgs > /dev/null
 }

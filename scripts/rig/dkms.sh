@@ -19,30 +19,8 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 [ "$(id -u)" -eq 0 ] || rig_die "dkms-check: run as root"
-# has_candidate PKG: the archive can install PKG
-has_candidate() {
-	apt-cache policy "$1" 2> /dev/null | grep 'Candidate: [0-9]' > /dev/null
-}
-
-kver=${DKMS_KERNEL:-}
-if [ -z "$kver" ]; then
-	for k in $(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
-		   awk '{ print $1 }' | sed 's/^linux-headers-//' | sort -rV); do
-		if has_candidate "linux-headers-$k" && has_candidate "linux-image-$k"; then
-			kver=$k
-			break
-		fi
-	done
-fi
-[ -n "$kver" ] || rig_die "dkms-check: no linux-headers-6.12.*+deb12-amd64 in the archive"
-pkgs="dkms linux-headers-$kver linux-image-$kver"
-# shellcheck disable=SC2086
-if ! dpkg -s $pkgs > /dev/null 2>&1; then
-	rig_log "dkms-check: installing $pkgs"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends $pkgs > /dev/null
-fi
+kver=$(rig_distro_kernel) || rig_die "dkms-check: no kernel to build for"
+rig_distro_install "$kver" || rig_die "dkms-check: installing the packages of $kver failed"
 kdir=/lib/modules/$kver/build
 [ -d "$kdir" ] || rig_die "dkms-check: no $kdir"
 

@@ -1,6 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for commands run in the test guest (sourced by cmd.sh).
 RIG_BIN=$RIG_TOP/build/bin
+# the distro flavor's programs are its own build (scripts/rig/distro.sh)
+[ "$RIG_FLAVOR" = distro ] && RIG_BIN=$RIG_TOP/build/bin-distro
+
+# rig_kconfig_off SYMBOL: succeeds, printing why, when the booted kernel's
+# own configuration (/boot/config-RELEASE, a distribution kernel's) says
+# SYMBOL is not set; fails when it sets it or there is no such file (the
+# rig's flavors, configured from configs/)
+rig_kconfig_off() {
+	local cfg
+	cfg=/boot/config-$(uname -r)
+	[ -f "$cfg" ] || return 1
+	grep -q "^CONFIG_$1=[ym]" "$cfg" && return 1
+	echo "CONFIG_$1 is not set in $cfg"
+}
 
 rig_modprobe() {
 	modprobe -d "$RIG_MODS" "$@"
@@ -8,9 +22,10 @@ rig_modprobe() {
 
 # The VFIO stack of the booted flavor. Busybox-style loaders skip vfio's
 # soft dependency, so the IOMMU backends are loaded by name.
+# iommufd only where the kernel has it (not Debian's 6.12).
 rig_load_vfio() {
 	rig_modprobe vfio_iommu_type1 &&
-	rig_modprobe iommufd &&
+	{ rig_kconfig_off IOMMUFD > /dev/null || rig_modprobe iommufd; } &&
 	rig_modprobe vfio_pci
 }
 
@@ -83,11 +98,12 @@ ktap_res() {
 
 # Stock tools (driverctl, dpdk-devbind.py) run a plain modprobe: the
 # booted flavor's modules are laid where it looks, on a tmpfs over the
-# host's /lib/modules, which the guest has no use for.
+# host's /lib/modules, which the guest has no use for. The host has the
+# distro kernel's own tree (without ours): that flavor's goes over it.
 rig_expose_modules() {
 	local v
 	v=$(uname -r)
-	[ -d "/lib/modules/$v/kernel" ] && return 0
+	[ -d "/lib/modules/$v/kernel" ] && [ "$RIG_FLAVOR" != distro ] && return 0
 	mount -t tmpfs modules /lib/modules &&
 		mkdir "/lib/modules/$v" &&
 		mount --bind "$RIG_MODS/lib/modules/$v" "/lib/modules/$v"

@@ -11,6 +11,8 @@
 #                   splat scan, the suite's KTAP through kunit.py parse
 #   kunit.py parse  over the KTAP the KUnit suite printed in the guest
 #   soak            soak.sh, short: unplug cycles and the race soak (vm)
+#   distro          distro.sh: Debian's kernel, our modules by DKMS, the
+#                   in-guest suite on it (with vm)
 #
 # ktap-count.py counts every result of the document at any depth and
 # checks each plan; a time table of the steps comes before the total.
@@ -99,7 +101,7 @@ guest_report() {
 	# the whole suite's KTAP through the base tree's parser, as a
 	# kernel CI would take it (boottest.sh did it too: this counts it)
 	step "ktap_parse_$f" rig_ktap_parse "$RIG_BUILD/vm/test-$f.ktap"
-	if [ "$f" != upstream ]; then
+	if [ "$f" != upstream ] && [ "$f" != distro ]; then
 		step "kunit_parse_$f" kunit_parse "$f"
 	fi
 }
@@ -160,8 +162,17 @@ for f in $flavors; do
 	[ "$f" = debug ] && [ -n "$bg" ] && continue
 	guest_run "$f"
 done
+# Debian's own kernel (its packages installed by dkms_check) with our
+# modules built by DKMS, the whole suite on it (make distro; about 10
+# minutes); its nested QEMU boots vm's kernel. RIG_DISTRO=0 leaves it out.
+distro=
+if [[ " $flavors " == *" vm "* ]] && [ "${RIG_DISTRO:-1}" = 1 ]; then
+	distro=distro
+	step distro_prepare "$RIG_TOP/scripts/rig/distro.sh" prepare
+	guest_run distro
+fi
 [ -z "$bg" ] || wait "$bg"
-for f in $flavors; do
+for f in $flavors $distro; do
 	guest_report "$f"
 done
 emit "1..$n"

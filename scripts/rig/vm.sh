@@ -43,7 +43,12 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || rig_die "usage: vm.sh [-f flavor] [-d devset] [-t cap] [-i idle] [-o dir] [-m mods] -- command"
 
 build=$(rig_out "$flavor")
-kernel=$build/arch/x86/boot/bzImage
+kernel=$build/arch/x86/boot/bzImage initrd=
+if [ "$flavor" = distro ]; then
+	# Debian's kernel, with the initramfs that mounts its 9p root
+	kernel=$build/vmlinuz initrd=$build/initrd.img
+	[ -f "$initrd" ] || rig_die "distro is not ready (scripts/rig/distro.sh prepare)"
+fi
 [ -f "$kernel" ] || rig_die "$flavor is not built (scripts/rig/build.sh $flavor)"
 out=${out:-$RIG_BUILD/vm/$flavor}
 mods=${mods:-${RIG_MODS:-$build/mods}}
@@ -117,7 +122,7 @@ set +e
 	"$out" -- qemu-system-x86_64 \
 	-machine q35 -accel tcg,thread=single -cpu max -smp 2 -m 2G \
 	-nodefaults -no-reboot -display none \
-	-kernel "$kernel" -append "$append" \
+	-kernel "$kernel" ${initrd:+-initrd "$initrd"} -append "$append" \
 	-serial "file:$out/console.log" \
 	-qmp "unix:$out/qmp.sock,server=on,wait=off" \
 	-device intel-iommu,caching-mode=on \

@@ -40,8 +40,17 @@ nvme_vf_regs() {
 # the VF's registers as the outer guest read them, reach its init as
 # $nvme_vf_regs
 nested_qemu() {
-	local mods append vfdev=
+	local kernel=$RIG_KERNEL mods append vfdev=
 	mods=$RIG_MODS/lib/modules/$(uname -r)/kernel/drivers/uio
+	if [ "$RIG_FLAVOR" = distro ]; then
+		# the distribution's kernel mounts no 9p root without an
+		# initramfs: the nested guest, which only uses what QEMU
+		# serves through this guest's vfio-pci, boots vm's kernel
+		# (scripts/rig/distro.sh copied it and its uio modules)
+		kernel=$RIG_TOP/build/distro/nested/bzImage
+		mods=$RIG_TOP/build/distro/nested/uio
+		[ -f "$kernel" ] || { echo "no $kernel (make vm, then make distro)"; return 1; }
+	fi
 	[ -n "$2" ] && vfdev="-device vfio-pci,host=$2"
 	append="console=ttyS0,115200 root=innerroot rootfstype=9p ro"
 	append="$append rootflags=trans=virtio,version=9p2000.L,msize=512000"
@@ -54,7 +63,7 @@ nested_qemu() {
 		qemu-system-x86_64 \
 		-machine pc -accel tcg -cpu max -smp 1 -m 256M \
 		-nodefaults -no-reboot -display none \
-		-kernel "$RIG_KERNEL" -append "$append" \
+		-kernel "$kernel" -append "$append" \
 		-serial "file:$RIG_OUT/nested-console.log" \
 		-serial "file:$RIG_OUT/nested.ktap" \
 		-device "vfio-pci,host=$1" $vfdev \

@@ -81,6 +81,58 @@ ours || export VFIO_BASE_TREE=1
 ours || export VFIO_TEST_XFAIL="msix_d3hot:the base tree's driver writes \
 the MSI-X table of a function in D3hot"
 
+# What the booted kernel lacks, from its own configuration (the distro
+# flavor's, Debian's: guest-lib.sh's rig_kconfig_off); nothing on the
+# rig's own flavors. The test programs report the cdev halves skipped
+# for that reason when they find no cdev (vfio_test.c).
+NO_KUNIT=$(rig_kconfig_off KUNIT)
+NO_IOMMUFD=$(rig_kconfig_off IOMMUFD)
+NO_FAULT_INJECTION=$(rig_kconfig_off FAULT_INJECTION)
+NO_KCOV=$(rig_kconfig_off KCOV)
+[ -n "$NO_IOMMUFD" ] && export VFIO_CDEV_OFF="$NO_IOMMUFD: no iommufd, no VFIO device cdev"
+
+# distro_ours: on the distro flavor, the kernel is the distribution's own
+# (its release is the module tree's, its version string Debian's) and
+# the VFIO modules loaded are ours, from updates/dkms: where modprobe
+# finds vfio_pci and vfio_pci_core, the loaded core's srcversion and
+# version against what DKMS built (scripts/rig/distro.sh's "ours"
+# file), the loaded vfio_pci out of tree and holding that core.
+distro_ours() {
+	local rc=0 m where want_src want_ver
+	echo "uname -r: $(uname -r)"
+	echo "/proc/version: $(cat /proc/version)"
+	[ -d "$RIG_MODS/lib/modules/$(uname -r)" ] ||
+		{ echo "the kernel is not the one the module tree is for"; rc=1; }
+	grep -q ' Debian ' /proc/version ||
+		{ echo "the kernel's version string is not Debian's"; rc=1; }
+	for m in vfio_pci vfio_pci_core; do
+		where=$(modinfo -n $m 2>&1)
+		echo "modinfo -n $m: $where"
+		case $where in
+		*/updates/dkms/*) ;;
+		*) echo "$m resolves outside updates/dkms"; rc=1 ;;
+		esac
+	done
+	read -r m want_src want_ver < "$RIG_TOP/build/distro/ours" || return 1
+	echo "loaded vfio_pci_core: srcversion $(cat /sys/module/vfio_pci_core/srcversion)," \
+		"version $(cat /sys/module/vfio_pci_core/version); DKMS built $want_src, $want_ver"
+	[ "$(cat /sys/module/vfio_pci_core/srcversion)" = "$want_src" ] &&
+		[ "$(cat /sys/module/vfio_pci_core/version)" = "$want_ver" ] &&
+		[ "$(modinfo -F srcversion vfio_pci_core)" = "$want_src" ] ||
+		{ echo "the loaded vfio_pci_core is not the one DKMS built"; rc=1; }
+	echo "loaded vfio_pci: taint $(cat /sys/module/vfio_pci/taint)," \
+		"holds vfio_pci_core: $(ls /sys/module/vfio_pci_core/holders)"
+	case $(cat /sys/module/vfio_pci/taint) in
+	*O*) ;;
+	*) echo "the loaded vfio_pci is the kernel's own (not out of tree)"; rc=1 ;;
+	esac
+	[ -e /sys/module/vfio_pci_core/holders/vfio_pci ] ||
+		{ echo "vfio_pci does not use our vfio_pci_core"; rc=1; }
+	return $rc
+}
+DISTRO_RESULTS=0
+[ "$RIG_FLAVOR" = distro ] && DISTRO_RESULTS=1
+
 # kunit_suites "MODULE..." SUITE...: load KUnit modules, print their
 # suites as one KTAP document, also kept as $RIG_OUT/kunit.ktap for
 # kunit.py parse.
@@ -190,6 +242,8 @@ sriov_nvme() {
 	bound_to "$pf" vfio-pci || rig_bind "$pf" vfio-pci || return 1
 	ours && cdev_token=required
 	ours || skip=$SRIOV_UPSTREAM_SKIP
+	# no cdev bind to carry a token without iommufd (the distro's kernel)
+	[ -n "$NO_IOMMUFD" ] && skip=cdev_token:$NO_IOMMUFD
 	VFIO_TEST_SKIP=$skip VFIO_CDEV_TOKEN=$cdev_token \
 		"$RIG_BIN/vfio_pci_sriov_test" "$pf" "$1"
 }
@@ -296,10 +350,13 @@ VARIANT_RESULTS=2
 echo "KTAP version 1"
 echo "1..$((20 + $(echo $CONFIG_DEVICES $MMAP_DEVICES $IRQ_DEVICES \
 	$RESET_DEVICES $POWER_DEVICES | wc -w) + VF_RESULTS + MLX5_RESULTS + \
-	VARIANT_RESULTS))"
+	VARIANT_RESULTS + DISTRO_RESULTS))"
 if rig_load_vfio; then result ok load_modules; else result "not ok" load_modules; fi
+[ "$RIG_FLAVOR" = distro ] && logtest distro_modules_ours distro_ours
 
-if ours; then
+if [ -n "$NO_KUNIT" ]; then
+	result ok kunit_vfio_pci_core "SKIP $NO_KUNIT"
+elif ours; then
 	subtest kunit_vfio_pci_core kunit_suites \
 		"vfio_pci_config_test mlx5_vfio_pci_test" \
 		vfio_pci_config vfio_pci_caps vfio_pci_intx mlx5_vfio_pci_id
@@ -367,9 +424,11 @@ if nvme_vf_remove; then result ok nvme_vf_remove; else result "not ok" nvme_vf_r
 . "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-fuzz.sh"
 if ! ours; then
 	result ok fuzz "SKIP the fuzzer judges our driver"
-elif [ "$RIG_FLAVOR" = debug ]; then
+elif [ "$RIG_FLAVOR" = debug ] || [ "$RIG_FLAVOR" = distro ]; then
 	# the critical path of make test: INTx and MSI (edu), MSI-X
-	# (e1000e), a variant driver's region and migration (edu_variant)
+	# (e1000e), a variant driver's region and migration (edu_variant);
+	# on distro (the foreground lane's budget) the same, the fuzzer
+	# running there our driver's code that vm's run fuzzes
 	FUZZ_DEVICES="edu:1234:11e8 e1000e:8086:10d3 edu_variant:variant"
 	subtest fuzz fuzz_test 10
 else
@@ -379,7 +438,9 @@ fi
 # flavor: elsewhere each test skips, there being no fault injection)
 . "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-fail-nth.sh"
 for name in edu e1000e nvme; do
-	if [ "$RIG_FLAVOR" = debug ] && [ $name = nvme ] && ours; then
+	if [ -n "$NO_FAULT_INJECTION" ]; then
+		result ok "fail_nth_$name" "SKIP $NO_FAULT_INJECTION"
+	elif [ "$RIG_FLAVOR" = debug ] && [ $name = nvme ] && ours; then
 		# its other paths are e1000e's (MSI-X, PCIe), and the debug
 		# guest is the critical path: the PF's own sweeps only
 		FAIL_NTH_ONLY=sriov_numvfs,vf_token,vf_open,mlx5_aux
