@@ -6,6 +6,9 @@
 #   rig self-tests  selftest.sh: the verdict's parts broken on purpose
 #   static checks   checkpatch --strict, kernel-doc, W=1 + sparse
 #   mlx5_core       patches/0002 compiled with W=1 + sparse
+#   base variants   the base tree's other variant drivers on our API
+#   series          series.sh: format-patch, then git am, W=1 build and
+#                   checkpatch at every patch (make series-check)
 #   builds          vm, debug, upstream
 #   per flavor      boottest.sh: the in-guest suite (with KUnit on ours),
 #                   splat scan, the suite's KTAP through kunit.py parse
@@ -137,6 +140,10 @@ step docs check_docs
 step mlx5_core_build check_mlx5_core
 # DKMS on Debian's own 6.12 kernel: build, install over its modules, remove
 step dkms_check "$RIG_TOP/scripts/rig/dkms.sh"
+# the series: format-patch against a git tree of the base, then git am,
+# a W=1 build and checkpatch at every patch, and the tree it yields
+step series "$RIG_TOP/scripts/series.sh" make
+step series_check "$RIG_TOP/scripts/series.sh" check
 if [[ " $flavors " == *" vm "* ]]; then
 	step sparse_w1 check_sparse
 	# the base tree's other variant drivers, unchanged, on our API

@@ -78,7 +78,8 @@ fuzz_one() {
 	[ -n "$VFIO_CDEV_OFF" ] && echo "cdev path: SKIP $VFIO_CDEV_OFF"
 	[ -n "$NO_KCOV" ] && echo "coverage: $NO_KCOV: the fuzzing is blind"
 	"$RIG_BIN/vfio_pci_fuzz" -t "$secs" -S "$FUZZ_SESSION" -s "${FUZZ_SEED:-1}" \
-		${VFIO_CDEV_OFF:+-m group} -o "$out" ${FUZZ_CORPUS_OUT:+-w -c "$FUZZ_CORPUS_OUT/$name"} "$bdf"
+		${VFIO_CDEV_OFF:+-m group} -o "$out" \
+		${FUZZ_CORPUS_OUT:+-w -c "$FUZZ_CORPUS_OUT/$name"} "$bdf"
 	rc=$?
 	[ $rc -eq 0 ] || { echo "vfio_pci_fuzz exited $rc"; return 1; }
 	conf=vfio_pci_basic_test

@@ -41,6 +41,7 @@ nvme_vf_regs() {
 # $nvme_vf_regs
 nested_qemu() {
 	local kernel=$RIG_KERNEL mods append vfdev=
+	local ro9p=security_model=none,readonly=on
 	mods=$RIG_MODS/lib/modules/$(uname -r)/kernel/drivers/uio
 	if [ "$RIG_FLAVOR" = distro ]; then
 		# the distribution's kernel mounts no 9p root without an
@@ -67,8 +68,8 @@ nested_qemu() {
 		-serial "file:$RIG_OUT/nested-console.log" \
 		-serial "file:$RIG_OUT/nested.ktap" \
 		-device "vfio-pci,host=$1" $vfdev \
-		-virtfs "local,path=$NESTED_ROOT,mount_tag=innerroot,security_model=none,readonly=on" \
-		-virtfs "local,path=$mods,mount_tag=innermods,security_model=none,readonly=on" \
+		-virtfs "local,path=$NESTED_ROOT,mount_tag=innerroot,$ro9p" \
+		-virtfs "local,path=$mods,mount_tag=innermods,$ro9p" \
 		< /dev/null > "$RIG_OUT/nested-qemu.log" 2>&1
 }
 
@@ -92,7 +93,8 @@ client_qemu() {
 	# the VF as the nested guest must find it: Offline (see the top)
 	regs=$([ -n "$vf" ] && nvme_vf_regs "$vf" 2> "$TMPDIR/client-qemu.tmp")
 	[ "$regs" = "$NVME_VF_OFFLINE" ]
-	ktap_res $? nvme_vf_offline "CAP, VS, CC, CSTS through vfio-pci: ${regs:-$(cat "$TMPDIR/client-qemu.tmp")}, expected $NVME_VF_OFFLINE"
+	ktap_res $? nvme_vf_offline "CAP, VS, CC, CSTS through vfio-pci:\
+ ${regs:-$(cat "$TMPDIR/client-qemu.tmp")}, expected $NVME_VF_OFFLINE"
 
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	nested_qemu "$edu" "$vf" "$regs"

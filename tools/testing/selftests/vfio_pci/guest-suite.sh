@@ -484,7 +484,7 @@ else
 fi
 
 # the sample variant driver on edu: its region, live migration between
-# the two edu functions, and tools/vfio/vfio-pci-variant choosing it
+# the two edu functions, and tools/vfio/vfio-pci-variant.sh choosing it
 # (ours alone: the base tree has no such sample)
 if ours; then
 	. "$RIG_TOP/tools/testing/selftests/vfio_pci/guest-variant.sh"
