@@ -28,9 +28,10 @@ msgs=$RIG_TOP/scripts/series
 # the tree alone
 base_ident=(-c user.name="Linux 6.12.117 (Debian linux-source-6.12)"
 	    -c user.email="debian-kernel@lists.debian.org")
-# the series' commits: this repository's identity and the date of its HEAD
-ident=(-c user.name="$(git -C "$RIG_TOP" config user.name)"
-       -c user.email="$(git -C "$RIG_TOP" config user.email)")
+# the series' commits: the author and date of this repository's HEAD
+# (a clone has them, whatever its git configuration)
+ident=(-c user.name="$(git -C "$RIG_TOP" log -1 --format=%an)"
+       -c user.email="$(git -C "$RIG_TOP" log -1 --format=%ae)")
 date=$(git -C "$RIG_TOP" log -1 --format=%cI)
 
 g() { git -C "$base" "$@"; }
