@@ -19,7 +19,7 @@ test:
 FLAVOR ?= vm
 boot: setup
 	@$(RIG)/build.sh $(FLAVOR)
-	@$(MAKE) -s -C tools/testing/selftests/vfio_pci
+	@bash -c '. $(RIG)/common.sh && rig_tools'
 	@$(RIG)/boottest.sh $(FLAVOR)
 
 ## bench: config, BAR and mmap latency, our driver beside upstream's (TCG)
@@ -29,7 +29,7 @@ bench:
 ## mutants: breakages of the driver (scripts/rig/mutants.list) vs the tests (MUTANTS=id,...)
 mutants: setup
 	@$(RIG)/build.sh vm
-	@$(MAKE) -s -C tools/testing/selftests/vfio_pci
+	@bash -c '. $(RIG)/common.sh && rig_tools'
 	@$(RIG)/mutants.sh
 
 ## fuzz: vfio_pci_fuzz on every device on debug (FUZZ_TIME=600 seconds in all)
@@ -75,11 +75,10 @@ vm debug upstream: setup
 build: vm debug upstream
 
 tools:
-	@$(MAKE) -s -C tools/testing/selftests/vfio_pci
+	@bash -c '. $(RIG)/common.sh && rig_tools'
 
 clean:
-	rm -rf build/vm build/test build/bin
-	$(MAKE) -s -C tools/testing/selftests/vfio_pci clean
+	rm -rf build/vm build/test build/kselftest build/kselftest.obj
 
 distclean:
 	rm -rf build

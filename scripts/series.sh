@@ -86,16 +86,20 @@ commit() { # commit MSGFILE
 }
 
 # edit_maintainers PY: a Python expression on the text s of MAINTAINERS
-edit_maintainers() {
-	python3 - "$base/MAINTAINERS" "$1" <<'EOF'
+edit_file() { # edit_file FILE EXPR: FILE of the base, s the text
+	python3 - "$base/$1" "$2" <<'EOF'
 import sys
 p, expr = sys.argv[1], sys.argv[2]
 s = open(p).read()
 t = eval(expr)
 if t == s:
-    sys.exit("MAINTAINERS: the edit changed nothing")
+    sys.exit(p + ": the edit changed nothing")
 open(p, "w").write(t)
 EOF
+}
+
+edit_maintainers() {
+	edit_file MAINTAINERS "$1"
 }
 
 # Kconfig and Makefile of drivers/vfio/pci before mlx5_vfio_pci: ours
@@ -160,6 +164,7 @@ make_series() {
 	# 6. the selftests and the administrator's helper
 	lay tools/testing/selftests/vfio_pci
 	lay tools/vfio
+	edit_file tools/testing/selftests/Makefile 's.replace("TARGETS += vDSO\n", "TARGETS += vDSO\nTARGETS += vfio_pci\n")'
 	edit_maintainers 's.replace("F:\tsamples/vfio-pci/\n", "F:\tsamples/vfio-pci/\nF:\ttools/testing/selftests/vfio_pci/\nF:\ttools/vfio/\n")'
 	commit "$msgs/06-selftests.msg"
 
@@ -233,6 +238,11 @@ check_series() {
 			bad=1
 			continue
 		fi
+		if [ -d "$base/tools/testing/selftests/vfio_pci" ] &&
+		   ! selftests_built "$n" "$p"; then
+			bad=1
+			continue
+		fi
 		# the system's python3 (its spdxcheck.py needs python3-ply)
 		if ! log=$(cd "$base" && PATH=/usr/bin:$PATH \
 			   scripts/checkpatch.pl --strict -q "$p" 2>&1) ||
@@ -248,6 +258,23 @@ check_series() {
 	return $bad
 }
 
+# selftests_built N PATCH: once the series has the selftests, the kselftest
+# framework builds them (TARGETS lists vfio_pci) against the tree's uAPI
+selftests_built() {
+	local log
+	grep -qx 'TARGETS += vfio_pci' "$base/tools/testing/selftests/Makefile" ||
+		{ echo "not ok $1 $(basename "$2"): vfio_pci not in the selftests' TARGETS"
+		  return 1; }
+	if ! log=$(make -s -C "$base" O="$build" headers 2>&1 &&
+		   make -s -C "$base/tools/testing/selftests" O="$build" \
+			-j"$RIG_JOBS" TARGETS=vfio_pci 2>&1) ||
+	   echo "$log" | grep -E '(warning|error):'; then
+		echo "$log" | tail -n 30
+		echo "not ok $1 $(basename "$2"): the selftests do not build"
+		return 1
+	fi
+}
+
 # The tree the series yields: every file the rig's overlay tree has beside
 # the base is the same there, and the series adds nothing else but the
 # sample, the selftests and the helper, as they are in this repository.
@@ -256,8 +283,13 @@ same_as_overlay() {
 	while IFS=$'\t' read -r st f; do
 		k=$((k + 1))
 		case $f in
-		samples/vfio-pci/* | tools/*)
+		samples/vfio-pci/* | tools/vfio/* | tools/testing/selftests/vfio_pci/*)
 			cmp -s "$base/$f" "$RIG_TOP/$f" || { echo "differs from the repository: $f"; bad=1; } ;;
+		# the kselftest framework's list of targets: ours added
+		tools/testing/selftests/Makefile)
+			diff "$RIG_PRISTINE/$f" "$base/$f" | grep -qx '> TARGETS += vfio_pci' &&
+				[ "$(diff "$RIG_PRISTINE/$f" "$base/$f" | grep -c '^[<>]')" = 1 ] ||
+				{ echo "more than vfio_pci added to the selftests' TARGETS: $f"; bad=1; } ;;
 		MAINTAINERS) ;;
 		*)
 			if [ "$st" = D ]; then

@@ -35,7 +35,7 @@ for flavor in $flavors; do
 		"$RIG_TOP/scripts/rig/build.sh" "$flavor"
 	fi
 done
-make -s -C "$RIG_TOP/tools/testing/selftests/vfio_pci"
+rig_tools
 
 # Run in the guest, which expands it (with guest-lib.sh sourced).
 # shellcheck disable=SC2016

@@ -12,6 +12,28 @@ RIG_FLAVORS="vm debug upstream"
 # build on the library's API (our drivers/vfio/pci/Kconfig sources them)
 RIG_BASE_VARIANTS="hisilicon pds virtio nvgrace-gpu qat"
 
+# rig_tools [ROOT]: tools/testing/selftests/vfio_pci built by the base
+# tree's lib.mk against our uAPI headers (objects in ROOT.obj) and
+# installed as the kselftest runner runs them: ROOT/run_kselftest.sh,
+# ROOT/kselftest-list.txt, ROOT/vfio_pci/ (the guest's RIG_BIN). ROOT is
+# build/kselftest by default.
+rig_tools() {
+	local root=${1:-$RIG_BUILD/kselftest}
+	local ksft=$RIG_PRISTINE/tools/testing/selftests
+	local src=$RIG_TOP/tools/testing/selftests/vfio_pci
+	local args=(KSFT_DIR="$ksft" OUTPUT="$root.obj"
+		    KHDR_INCLUDES="-isystem $RIG_HDR/include")
+
+	mkdir -p "$root.obj" "$root/kselftest" || return 1
+	make -s -C "$src" -j"$RIG_JOBS" "${args[@]}" \
+		INSTALL_PATH="$root/vfio_pci" install > /dev/null || return 1
+	cp "$ksft/run_kselftest.sh" "$root/" &&
+		cp "$ksft/kselftest/runner.sh" "$ksft/kselftest/prefix.pl" \
+			"$root/kselftest/" || return 1
+	make -s -C "$src" "${args[@]}" COLLECTION=vfio_pci emit_tests \
+		> "$root/kselftest-list.txt"
+}
+
 rig_log() { printf '[rig] %s\n' "$*" >&2; }
 rig_die() { printf '[rig] error: %s\n' "$*" >&2; exit 1; }
 

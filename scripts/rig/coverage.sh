@@ -28,7 +28,7 @@ fuzz_s=${COVERAGE_FUZZ:-60}
 
 "$RIG_TOP/scripts/rig/setup.sh"
 "$RIG_TOP/scripts/rig/build.sh" vm
-make -s -C "$RIG_TOP/tools/testing/selftests/vfio_pci"
+rig_tools
 if ! command -v gcovr >/dev/null; then
 	[ "$(id -u)" -eq 0 ] || rig_die "no gcovr: run as root or install it"
 	rig_log "installing gcovr"

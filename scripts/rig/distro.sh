@@ -160,8 +160,7 @@ if [ -f "$vm/arch/x86/boot/bzImage" ]; then
 fi
 
 # ---- the test programs ----
-make -s -C "$RIG_TOP/tools/testing/selftests/vfio_pci" OUT="$RIG_BUILD/bin-distro" \
-	> "$out/tools.log" 2>&1 ||
+rig_tools "$RIG_BUILD/kselftest-distro" > "$out/tools.log" 2>&1 ||
 	{ tail -n 30 "$out/tools.log"; rig_die "distro: building the test programs failed"; }
 rig_log "distro: $kver ready in $(($(date +%s) - start)) s: vfio-pci-core $ver ($a)"
 

@@ -26,7 +26,7 @@ esac
 out=$RIG_BUILD/fuzz
 "$RIG_TOP/scripts/rig/setup.sh"
 "$RIG_TOP/scripts/rig/build.sh" "$flavor"
-make -s -C "$RIG_TOP/tools/testing/selftests/vfio_pci"
+rig_tools
 rm -rf "$out"
 mkdir -p "$out/found" "$out/corpus"
 

@@ -6,6 +6,12 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
+# what udev links in a booted system: the kselftest runner writes the
+# program's output to /dev/stdout
+ln -sfn /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t tmpfs run /run
 # Scratch space for tests is $TMPDIR. /tmp gets a tmpfs of its own only
 # when that hides nothing the run needs: a checkout under /tmp (as CI's

@@ -1,8 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for commands run in the test guest (sourced by cmd.sh).
-RIG_BIN=$RIG_TOP/build/bin
-# the distro flavor's programs are its own build (scripts/rig/distro.sh)
-[ "$RIG_FLAVOR" = distro ] && RIG_BIN=$RIG_TOP/build/bin-distro
+# the selftests as the kselftest runner lays them out (common.sh's
+# rig_tools); the distro flavor's are its own build (scripts/rig/distro.sh)
+RIG_KSFT=$RIG_TOP/build/kselftest
+[ "$RIG_FLAVOR" = distro ] && RIG_KSFT=$RIG_TOP/build/kselftest-distro
+RIG_BIN=$RIG_KSFT/vfio_pci
+
+# vfio_selftest PROGRAM BDF [PEER]: the test PROGRAM on the device BDF
+# ($VFIO_PCI_DEV; PEER its second device, $VFIO_PCI_PEER) through the
+# kselftest runner, whose KTAP holds the program's, prefixed "# ". Fails
+# when the runner says the program failed: a test failed, the program
+# crashed or ran past the runner's time limit (its "settings" file).
+vfio_selftest() {
+	local log=$TMPDIR/ksft-$1.log
+	VFIO_PCI_DEV=$2 VFIO_PCI_PEER=${3:-} \
+		"$RIG_KSFT/run_kselftest.sh" -t "vfio_pci:$1" 2>&1 | tee "$log"
+	grep -q "^ok 1 selftests: vfio_pci: $1\( #.*\)\?$" "$log"
+}
 
 # rig_kconfig_off SYMBOL: succeeds, printing why, when the booted kernel's
 # own configuration (/boot/config-RELEASE, a distribution kernel's) says
@@ -75,25 +89,37 @@ rig_group() {
 	basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"
 }
 
-# KTAP for a shell test function: ktap_plan N starts a document of N
+# KTAP for a shell test function, through the kselftest framework's
+# ktap_helpers.sh (the base tree's): ktap_plan N starts a document of N
 # results; ktap_res STATUS NAME REASON adds one, STATUS being a command's
-# $?; $ktap_bad is 1 once a result failed. A reason holding a command's
-# output is folded onto the result's line.
+# $?, REASON (a command's output, folded onto one line) printed before a
+# failure; $ktap_bad is 1 once a result failed.
+. "$RIG_TOP/build/src/linux-source-6.12/tools/testing/selftests/kselftest/ktap_helpers.sh"
 ktap_plan() {
-	ktap_i=0
+	KTAP_TESTNO=1 KTAP_CNT_PASS=0 KTAP_CNT_FAIL=0 KTAP_CNT_SKIP=0
 	ktap_bad=0
-	echo "KTAP version 1"
-	echo "1..$1"
+	ktap_print_header
+	ktap_set_plan "$1"
 }
 
 ktap_res() {
-	ktap_i=$((ktap_i + 1))
 	if [ "$1" -eq 0 ]; then
-		echo "ok $ktap_i $2"
-	else
-		echo "not ok $ktap_i $2 # $(printf '%s' "$3" | tr '\n' ' ')"
-		ktap_bad=1
+		ktap_test_pass "$2"
+		return 0
 	fi
+	echo "# $2: $(printf '%s' "$3" | tr '\n' ' ')"
+	ktap_test_fail "$2"
+	ktap_bad=1
+}
+
+# ktap_skip NAME REASON...: a skipped result, with the reason (its words
+# joined) that ktap_helpers.sh's ktap_test_skip has no room for
+ktap_skip() {
+	local name=$1
+	shift
+	echo "ok $KTAP_TESTNO $name # SKIP $*"
+	KTAP_TESTNO=$((KTAP_TESTNO + 1))
+	KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
 }
 
 # Stock tools (driverctl, dpdk-devbind.py) run a plain modprobe: the

@@ -11,6 +11,11 @@ counts as a failure even when its children passed: it is how a program
 that crashed after its last result, or a step between two programs that
 failed, is seen.
 
+A program run by the kselftest runner (``run_kselftest.sh``) has its own
+document nested under ``# `` in the runner's: from its ``# TAP version``
+line until the runner's next line without that prefix (the runner's
+result for the program), it is read as a subtest, one level deeper.
+
 These count as failures too, each named on a ``# ktap-count:`` line:
 
 - a subtest or document whose results do not match its plan (a program
@@ -28,6 +33,26 @@ import sys
 RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+)\b\s*([^#]*?)\s*(?:#\s*(.*))?$')
 PLAN = re.compile(r'^(\s*)1\.\.(\d+)\s*(?:#.*)?$')
 VERSION = re.compile(r'^(\s*)(?:KTAP|TAP) version \d+\s*$')
+PREFIXED_VERSION = re.compile(r'^(\s*)# (?:KTAP|TAP) version \d+\s*$')
+
+
+def unprefixed(lines):
+    """The lines, each document the kselftest runner nested under "# "
+    moved one indentation deeper instead."""
+    nested = []     # the indentation of each open runner-nested document
+    for line in lines:
+        line = line.rstrip('\n')
+        while nested and line.strip() and \
+                not line.startswith(nested[-1] + '# '):
+            nested.pop()
+        for ind in reversed(nested):
+            if line.startswith(ind + '# '):
+                line = ind + '    ' + line[len(ind) + 2:]
+        m = PREFIXED_VERSION.match(line)
+        if m:
+            nested.append(m.group(1))
+            line = m.group(1) + '    ' + line[len(m.group(1)) + 2:]
+        yield line
 
 
 def depth_of(indent):
@@ -124,8 +149,8 @@ class Counter:
             self.failed += 1
 
     def feed(self, lines):
-        for lineno, line in enumerate(lines, 1):
-            line = line.rstrip('\n')
+        lineno = 0
+        for lineno, line in enumerate(unprefixed(lines), 1):
             m = RESULT.match(line)
             if m:
                 self.result(m, lineno)
@@ -137,7 +162,7 @@ class Counter:
             m = VERSION.match(line)
             if m:
                 self.version(depth_of(m.group(1)), lineno)
-        self.close_deeper(-1, lineno if lines else 0, None)
+        self.close_deeper(-1, lineno, None)
 
 
 def main():

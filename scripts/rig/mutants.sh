@@ -33,7 +33,7 @@ timeout=${MUTANTS_TIMEOUT:-600}
 top=$RIG_BUILD/mutants
 vm=$(rig_out vm)
 src=$top/src
-bin=$RIG_TOP/build/bin
+bin=$RIG_BUILD/kselftest/vfio_pci
 ver=
 
 # The list as records, and one mutant's text applied to a folder. Python
@@ -149,16 +149,16 @@ mt_prog() { # mt_prog PROGRAM VENDOR:DEVICE TESTS [VAR=VALUE...]
 		# the second device, neither PF nor VF; our cdev bind has a token
 		e=$(mt_dev 1234:11e8) || return 1
 		env VFIO_TEST_ONLY="$o" VFIO_CDEV_TOKEN=required "$@" \
-			"$RIG_BIN/$p" "$b" "$e"
+			VFIO_PCI_DEV="$b" VFIO_PCI_PEER="$e" "$RIG_BIN/$p"
 	else
-		env VFIO_TEST_ONLY="$o" "$@" "$RIG_BIN/$p" "$b"
+		env VFIO_TEST_ONLY="$o" "$@" VFIO_PCI_DEV="$b" "$RIG_BIN/$p"
 	fi > "$TMPDIR/mt.out" 2>&1
 	rc=$?
 	cat "$TMPDIR/mt.out"
 	[ $rc -eq 0 ] && [ -n "${MT_STRICT:-}" ] || return $rc
 	# the baseline: each test named must have run and passed, not skipped
 	for t in $(echo "$o" | tr , ' '); do
-		grep -qE "^ok [0-9]+ ([a-z]+_)?$t\$" "$TMPDIR/mt.out" && continue
+		grep -qE "^ok [0-9]+ (vfio_dev\.[a-z]+\.)?$t\$" "$TMPDIR/mt.out" && continue
 		echo "not ok 0 list_$t # mutants.list: $t did not run on $2 (no such test, or skipped)"
 		return 1
 	done

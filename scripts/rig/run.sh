@@ -15,7 +15,7 @@ set -euo pipefail
 
 "$RIG_TOP/scripts/rig/setup.sh"
 "$RIG_TOP/scripts/rig/build.sh" vm
-make -s -C "$RIG_TOP/tools/testing/selftests/vfio_pci"
+rig_tools
 rig_log "booting the vm flavor (QEMU TCG, q35 + intel-iommu, edu and an SR-IOV nvme behind root ports)"
 set +e
 "$RIG_TOP/scripts/rig/vm.sh" -f vm -d std -t 600 -i 120 -o "$RIG_BUILD/vm/run" -- '

@@ -79,6 +79,25 @@ count_nothing_ran() {
 	printf 'KTAP version 1\n1..0\n' > "$work/doc.ktap"
 	! python3 "$count" "$work/doc.ktap"
 }
+# the kselftest runner's document: the program's nested under "# "
+RUNNER='TAP version 13
+1..1
+# selftests: vfio_pci: vfio_pci_basic_test
+# TAP version 13
+# 1..2
+# # Starting 2 tests from 2 test cases.
+# ok 1 vfio_dev.group.a
+# ok 2 vfio_dev.cdev.a # SKIP no /dev/iommu
+ok 1 selftests: vfio_pci: vfio_pci_basic_test'
+count_runner() { counted "$RUNNER" "1 passed, 0 failed, 1 skipped"; }
+count_runner_not_ok() {
+	counted "${RUNNER/\# ok 1 vfio_dev.group.a/\# not ok 1 vfio_dev.group.a}" \
+		"0 passed, 1 failed, 1 skipped"
+}
+count_runner_short() {
+	counted "${RUNNER/\# ok 1 vfio_dev.group.a/\# \# crashed}" \
+		"0 passed, 1 failed, 1 skipped"
+}
 res count_control count_control
 res count_parent_not_ok count_parent_not_ok
 res count_short_plan count_short_plan
@@ -87,6 +106,9 @@ res count_not_ok_skip count_not_ok_skip
 res count_skip_without_reason count_skip_without_reason
 res count_xfail_apart count_xfail_apart
 res count_nothing_ran count_nothing_ran
+res count_runner count_runner
+res count_runner_not_ok count_runner_not_ok
+res count_runner_short count_runner_short
 
 # --- the in-guest suite's own reporting, run here on its functions ---
 # guest-suite.sh writes "[suite] NAME" to /dev/kmsg, which a host run

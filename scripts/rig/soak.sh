@@ -41,7 +41,7 @@ done
 if [ "${SOAK_NO_BUILD:-0}" != 1 ]; then
 	"$RIG_TOP/scripts/rig/setup.sh"
 	"$RIG_TOP/scripts/rig/build.sh" "$flavor"
-	make -s -C "$RIG_TOP/tools/testing/selftests/vfio_pci"
+	rig_tools
 fi
 
 # shellcheck disable=SC2016

@@ -124,7 +124,7 @@ if [ $st -eq 0 ]; then result ok rig_selftest; else result "not ok" rig_selftest
 for f in $flavors; do
 	step "build_$f" "$RIG_TOP/scripts/rig/build.sh" "$f"
 done
-step tools make -C "$RIG_TOP/tools/testing/selftests/vfio_pci"
+step tools rig_tools
 # The debug suite takes three times vm's: it starts first and runs beside
 # the rest (the static checks included), each guest on a core of its own
 # (TCG runs all of a guest's vCPUs on one thread), unless RIG_SERIAL=1.

@@ -33,7 +33,8 @@ client_driverctl() {
 	ktap_res $? set_override "bound to '$(rig_driver "$bdf")': $out"
 	driverctl list-overrides | grep -q "^$bdf vfio-pci"
 	ktap_res $? list_overrides "$(driverctl list-overrides 2>&1)"
-	"$RIG_BIN/vfio_pci_config_test" "$bdf" > "$TMPDIR/client-driverctl.tmp" 2>&1
+	VFIO_PCI_DEV=$bdf "$RIG_BIN/vfio_pci_config_test" \
+		> "$TMPDIR/client-driverctl.tmp" 2>&1
 	ktap_res $? used_through_vfio "$(grep '^not ok' "$TMPDIR/client-driverctl.tmp")"
 
 	out=$(driverctl unset-override "$bdf" 2>&1)

@@ -50,7 +50,7 @@ fail_nth_test() {
 		fi
 		start=$(date +%s)
 		VFIO_TEST_SKIP=$skip VFIO_TEST_ONLY=$FAIL_NTH_ONLY \
-			"$RIG_BIN/vfio_pci_fail_nth" "$bdf" || rc=1
+			vfio_selftest vfio_pci_fail_nth "$bdf" || rc=1
 		echo "# fail_nth: $name swept in $(($(date +%s) - start)) s"
 		if [ -n "$old" ] && [ "$old" != vfio-pci ]; then
 			rig_unbind "$bdf"

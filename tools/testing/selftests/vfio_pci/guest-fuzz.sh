@@ -84,7 +84,7 @@ fuzz_one() {
 	[ $rc -eq 0 ] || { echo "vfio_pci_fuzz exited $rc"; return 1; }
 	conf=vfio_pci_basic_test
 	[ -e "/sys/bus/pci/devices/$bdf/physfn" ] && conf=vfio_pci_config_test
-	"$RIG_BIN/$conf" "$bdf" > "$out/conformance.ktap" 2>&1 || {
+	VFIO_PCI_DEV=$bdf "$RIG_BIN/$conf" > "$out/conformance.ktap" 2>&1 || {
 		grep '^not ok' "$out/conformance.ktap"
 		echo "$conf fails after the fuzzing"
 		return 1

@@ -220,7 +220,8 @@ mlx5_parent_unload() {
 	ktap_res $? parent_reloaded "sriov_numvfs=1 after reload failed"
 	vf=$(mlx5_vf "$pf" 0)
 	rig_bind "$vf" $MLX5_DRV &&
-		"$RIG_BIN/vfio_pci_config_test" "$vf" > "$TMPDIR/mlx5.out" 2>&1
+		VFIO_PCI_DEV=$vf "$RIG_BIN/vfio_pci_config_test" \
+			> "$TMPDIR/mlx5.out" 2>&1
 	rc=$?
 	grep -v '^ok' "$TMPDIR/mlx5.out" | sed 's/^#* */# /'
 	ktap_res $rc rebind_and_use "VF $vf after reload"
@@ -276,7 +277,8 @@ mlx5_vendor_unload() {
 	ktap_res $? vendor_before_parent "auxiliary device unbound"
 	vf=$(mlx5_vf "$pf" 0)
 	rig_bind "$vf" $MLX5_DRV &&
-		"$RIG_BIN/vfio_pci_reset_test" "$vf" > "$TMPDIR/mlx5.out" 2>&1
+		VFIO_PCI_DEV=$vf "$RIG_BIN/vfio_pci_reset_test" \
+			> "$TMPDIR/mlx5.out" 2>&1
 	ktap_res $? vendor_before_parent_bind "VF $vf"
 	return $ktap_bad
 }

@@ -132,8 +132,7 @@ params_modes() {
 		case " $PARAMS_OURS " in
 		*" $p "*)
 			if ! ours; then
-				echo "ok $((ktap_i += 1)) param_$name" \
-					"# SKIP ours alone (a test hook)"
+				ktap_skip "param_$name" "ours alone (a test hook)"
 				continue
 			fi
 		esac
@@ -229,8 +228,8 @@ params_alias_mlx5() {
 		if ours; then
 			ktap_res 1 alias_mlx5_vfio_pci "no module mlx5_vfio_pci"
 		else
-			echo "ok $((ktap_i += 1)) alias_mlx5_vfio_pci # SKIP no mlx5" \
-				"VFIO driver in this flavor (the base tree's needs mlx5_core)"
+			ktap_skip alias_mlx5_vfio_pci \
+				"no mlx5 VFIO driver in this flavor (the base tree's needs mlx5_core)"
 		fi
 		return
 	fi
@@ -260,8 +259,8 @@ params_denylist() {
 	local edu=$1 tdev why= orig t
 	if ! ours; then
 		for t in denylist_refused denylist_disabled; do
-			echo "ok $((ktap_i += 1)) $t # SKIP no function here has an id" \
-				"of the base tree's denylist, and it has no test hook to add one"
+			ktap_skip "$t" "no function here has an id of the base tree's" \
+				"denylist, and it has no test hook to add one"
 		done
 		return
 	fi
@@ -364,7 +363,7 @@ params_nointxmask() {
 params_bad() {
 	local edu=$1 why= e
 	if ! ours; then
-		echo "ok $((ktap_i += 1)) bad_params # SKIP the log lines are our driver's"
+		ktap_skip bad_params "the log lines are our driver's"
 		return
 	fi
 	params_mark bad_params
@@ -393,8 +392,7 @@ params_bad() {
 params_skip() {
 	local t
 	for t; do
-		echo "ok $((ktap_i += 1)) $t # SKIP runs on vm and upstream" \
-			"(parameter plumbing, slow on the debug kernel)"
+		ktap_skip "$t" "runs on vm and upstream (parameter plumbing, slow on the debug kernel)"
 	done
 }
 

@@ -157,7 +157,8 @@ soak_race() {
 				tail -n 20 "$log" | sed 's/^#* */# /'
 				rc=1
 			fi
-			"$RIG_BIN/vfio_pci_basic_test" "$bdf" > "$log.basic" 2>&1 ||
+			VFIO_PCI_DEV=$bdf "$RIG_BIN/vfio_pci_basic_test" \
+				> "$log.basic" 2>&1 ||
 				{ echo "# race: $name fails vfio_pci_basic_test after it"; rc=1; }
 		done
 	done

@@ -167,15 +167,15 @@ bind_by_ids() {
 	rmmod vfio_pci || return 1
 	rig_modprobe vfio_pci ids=1234:11e8 || return 1
 	bound_to "$1" vfio-pci || { echo "# $1 not bound after ids="; return 1; }
-	"$RIG_BIN/vfio_pci_basic_test" "$1"
+	vfio_selftest vfio_pci_basic_test "$1"
 }
 
 # on_vfio PROGRAM VENDOR:DEVICE: bind the device to vfio-pci, run the
-# test PROGRAM on it
+# test PROGRAM on it (through the kselftest runner)
 on_vfio() {
 	bdf=$(rig_find "$2") || return 1
 	bound_to "$bdf" vfio-pci || rig_bind "$bdf" vfio-pci || return 1
-	"$RIG_BIN/$1" "$bdf"
+	vfio_selftest "$1" "$bdf"
 }
 
 # nointxmask=1: INTx masked at the interrupt controller on an exclusive
@@ -245,7 +245,7 @@ sriov_nvme() {
 	# no cdev bind to carry a token without iommufd (the distro's kernel)
 	[ -n "$NO_IOMMUFD" ] && skip=cdev_token:$NO_IOMMUFD
 	VFIO_TEST_SKIP=$skip VFIO_CDEV_TOKEN=$cdev_token \
-		"$RIG_BIN/vfio_pci_sriov_test" "$pf" "$1"
+		vfio_selftest vfio_pci_sriov_test "$pf" "$1"
 }
 
 # The module's parameters and match table, as an admin sees and uses
@@ -370,7 +370,7 @@ if rig_bind "$edu" vfio-pci; then
 else
 	result "not ok" bind_edu_driver_override
 fi
-subtest edu_basic "$RIG_BIN/vfio_pci_basic_test" "$edu"
+subtest edu_basic vfio_selftest vfio_pci_basic_test "$edu"
 logtest edu_demo "$RIG_BIN/vfio_pci_demo" "$edu"
 subtest edu_bind_ids bind_by_ids "$edu"
 subtest params params_test
@@ -403,10 +403,10 @@ vf=$(nvme_vf_create 2> "$TMPDIR/nvme_vf.err")
 sed 's/^#* */# /' "$TMPDIR/nvme_vf.err"
 if [ -n "$vf" ]; then
 	result ok nvme_vf_create
-	subtest config_nvme_vf "$RIG_BIN/vfio_pci_config_test" "$vf"
-	subtest mmap_nvme_vf "$RIG_BIN/vfio_pci_mmap_test" "$vf"
-	subtest irq_nvme_vf "$RIG_BIN/vfio_pci_irq_test" "$vf"
-	subtest reset_nvme_vf "$RIG_BIN/vfio_pci_reset_test" "$vf"
+	subtest config_nvme_vf vfio_selftest vfio_pci_config_test "$vf"
+	subtest mmap_nvme_vf vfio_selftest vfio_pci_mmap_test "$vf"
+	subtest irq_nvme_vf vfio_selftest vfio_pci_irq_test "$vf"
+	subtest reset_nvme_vf vfio_selftest vfio_pci_reset_test "$vf"
 	logtest pf_with_vfs_refused pf_with_vfs_refused
 else
 	result "not ok" nvme_vf_create
@@ -502,7 +502,7 @@ if ours; then
 	done
 	vf=$(mlx5_vf "$(mlx5_pf)" 0)
 	for t in $MLX5_UAPI; do
-		subtest "mlx5_${t}_vf" "$RIG_BIN/vfio_pci_${t}_test" "$vf"
+		subtest "mlx5_${t}_vf" vfio_selftest "vfio_pci_${t}_test" "$vf"
 	done
 	for f in $MLX5_TEARDOWNS; do
 		subtest "$f" "$f"

@@ -19,7 +19,7 @@ variant_edu() {
 	oldb=$(rig_driver "$b")
 	rig_modprobe $VARIANT_DRV || return 1
 	if rig_bind "$a" $VARIANT_DRV && rig_bind "$b" $VARIANT_DRV; then
-		"$RIG_BIN/vfio_pci_edu_variant_test" "$a" "$b" || rc=1
+		vfio_selftest vfio_pci_edu_variant_test "$a" "$b" || rc=1
 	else
 		rc=1
 	fi

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio_pci_basic_test BDF: KTAP tests of the vfio-pci uAPI against a QEMU
+ * vfio_pci_basic_test: tests of the vfio-pci uAPI against a QEMU
  * "edu" device bound to vfio-pci. The whole list runs once with the device
  * opened through a group and container, and once through its cdev and
  * iommufd. Expected values come from sysfs wherever sysfs knows them.
@@ -14,7 +14,7 @@
 #include <linux/pci_regs.h>
 
 #include "qemu_devices.h"
-#include "vfio_test.h"
+#include "vfio_fixture.h"
 
 #define CFG_REGION		VFIO_PCI_CONFIG_REGION_INDEX
 
@@ -584,25 +584,90 @@ static void test_bad_fd_after_close(struct test_ctx *t)
 		    "VFIO_DEVICE_GET_INFO on closed fd %d", fd);
 }
 
-static const struct test tests[] = {
-	{ "device_info", test_device_info },
-	{ "region_sizes", test_region_sizes },
-	{ "irq_info", test_irq_info },
-	{ "config_ids", test_config_ids },
-	{ "config_ro_ids", test_config_ro_ids },
-	{ "bar_initial", test_bar_initial },
-	{ "bar0_sizing", test_bar0_sizing },
-	{ "unimplemented_bar", test_unimplemented_bar },
-	{ "edu_id", test_edu_id },
-	{ "edu_liveness", test_edu_liveness },
-	{ "bad_region_index", test_bad_region_index },
-	{ "bad_argsz", test_bad_argsz },
-	{ "bad_irq_index", test_bad_irq_index },
-	{ "config_out_of_range", test_config_out_of_range },
-	{ "bar_out_of_range", test_bar_out_of_range },
-	{ "unaligned_config", test_unaligned_config },
-	{ "bad_fd_after_close", test_bad_fd_after_close },
-};
+TEST_F_TIMEOUT(vfio_dev, device_info, VFIO_TEST_TIMEOUT)
+{
+	test_device_info(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, region_sizes, VFIO_TEST_TIMEOUT)
+{
+	test_region_sizes(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, irq_info, VFIO_TEST_TIMEOUT)
+{
+	test_irq_info(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, config_ids, VFIO_TEST_TIMEOUT)
+{
+	test_config_ids(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, config_ro_ids, VFIO_TEST_TIMEOUT)
+{
+	test_config_ro_ids(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, bar_initial, VFIO_TEST_TIMEOUT)
+{
+	test_bar_initial(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, bar0_sizing, VFIO_TEST_TIMEOUT)
+{
+	test_bar0_sizing(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, unimplemented_bar, VFIO_TEST_TIMEOUT)
+{
+	test_unimplemented_bar(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, edu_id, VFIO_TEST_TIMEOUT)
+{
+	test_edu_id(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, edu_liveness, VFIO_TEST_TIMEOUT)
+{
+	test_edu_liveness(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, bad_region_index, VFIO_TEST_TIMEOUT)
+{
+	test_bad_region_index(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, bad_argsz, VFIO_TEST_TIMEOUT)
+{
+	test_bad_argsz(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, bad_irq_index, VFIO_TEST_TIMEOUT)
+{
+	test_bad_irq_index(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, config_out_of_range, VFIO_TEST_TIMEOUT)
+{
+	test_config_out_of_range(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, bar_out_of_range, VFIO_TEST_TIMEOUT)
+{
+	test_bar_out_of_range(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, unaligned_config, VFIO_TEST_TIMEOUT)
+{
+	test_unaligned_config(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, bad_fd_after_close, VFIO_TEST_TIMEOUT)
+{
+	test_bad_fd_after_close(&self->t);
+}
 
 /* Is @bdf a QEMU edu device? Its own checks are skipped if not. */
 static void probe_edu(const char *bdf)
@@ -612,11 +677,15 @@ static void probe_edu(const char *bdf)
 	is_edu = !sysfs_read_ulong(bdf, "vendor", &vendor) &&
 		 !sysfs_read_ulong(bdf, "device", &device) &&
 		 vendor == EDU_VENDOR && device == EDU_DEVICE;
-	ktap_diag("device %s: %s", bdf, is_edu ? "QEMU edu (1234:11e8)" :
+	vfio_diag("device %s: %s", bdf, is_edu ? "QEMU edu (1234:11e8)" :
 		  "not an edu device, edu checks will be skipped");
 }
 
 int main(int argc, char **argv)
 {
-	return vfio_test_main(argc, argv, tests, ARRAY_SIZE(tests), probe_edu);
+	const char *bdf = vfio_test_init(argc, argv);
+
+	if (bdf)
+		probe_edu(bdf);
+	return test_harness_run(argc, argv);
 }

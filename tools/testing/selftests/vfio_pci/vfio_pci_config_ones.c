@@ -138,7 +138,7 @@ static void check_cmd_leak(struct test_ctx *t, __u32 before, __u32 after,
 		need |= PCI_COMMAND_MEMORY;
 	if (u->io)
 		need |= PCI_COMMAND_IO;
-	ktap_diag("%s: host command 0x%04x before writing 0xffff, 0x%04x after",
+	vfio_diag("%s: host command 0x%04x before writing 0xffff, 0x%04x after",
 		  t->name, before, after);
 	leaked = (before ^ after) & ~CMD_MAY_CHANGE & ~PCI_COMMAND_INTX_DISABLE;
 	check(t, !leaked,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio_pci_config_test BDF: KTAP tests of the config space a vfio-pci
+ * vfio_pci_config_test: tests of the config space a vfio-pci
  * device shows userspace, checked against the host's view of the same
  * function (its sysfs "config" file, read in full as root). Works with any
  * function bound to vfio-pci: what a device lacks is skipped. The list runs
@@ -12,6 +12,7 @@
  * let the MSI/MSI-X registers userspace programs reach the hardware.
  */
 #include "vfio_pci_config.h"
+#include "vfio_fixture.h"
 
 /* A capability chain: offsets and ids in walk order. */
 struct cap_list {
@@ -84,7 +85,7 @@ static void cap_print(const char *what, const struct cap_list *l,
 				l->pos[i]);
 	if (!l->n && len < sizeof(line))
 		snprintf(line + len, sizeof(line) - len, " none");
-	ktap_diag("%s", line);
+	vfio_diag("%s", line);
 }
 
 /* The standard capabilities the host's config space lists. */
@@ -240,7 +241,7 @@ static void test_header_read_only(struct test_ctx *t)
 			ret = vfio_cfg_write(t->d, regs[i].off, regs[i].size,
 					     val);
 			if (ret)
-				ktap_diag("%s: %d-byte write of 0x%x to %s (0x%02x) refused: %s",
+				vfio_diag("%s: %d-byte write of 0x%x to %s (0x%02x) refused: %s",
 					  t->name, regs[i].size, val,
 					  regs[i].name, regs[i].off,
 					  strerror(-ret));
@@ -280,7 +281,7 @@ static void test_std_chain_valid(struct test_ctx *t)
 	    !vread(t, PCI_CAPABILITY_LIST, 1, &ptr))
 		return;
 	if (!(status & PCI_STATUS_CAP_LIST)) {
-		ktap_diag("std chain empty: status 0x%04x lacks CAP_LIST",
+		vfio_diag("std chain empty: status 0x%04x lacks CAP_LIST",
 			  status);
 		/*
 		 * The pointer means nothing with the bit clear, but the
@@ -313,7 +314,7 @@ static void test_std_chain_valid(struct test_ctx *t)
 		if (!vread(t, pos, 1, &id) ||
 		    !vread(t, pos + PCI_CAP_LIST_NEXT, 1, &next))
 			break;
-		ktap_diag("std cap 0x%02x at 0x%02x", id, pos);
+		vfio_diag("std cap 0x%02x at 0x%02x", id, pos);
 		cap_add(&vfio, pos, id);
 		i = cap_find(&host, pos);
 		if (!check(t, i >= 0,
@@ -325,7 +326,7 @@ static void test_std_chain_valid(struct test_ctx *t)
 		pos = next & ~3u;
 	}
 	if (!vfio.n)
-		ktap_diag("std chain empty: CAP_LIST set, pointer 0x%02x",
+		vfio_diag("std chain empty: CAP_LIST set, pointer 0x%02x",
 			  ptr);
 	cap_print("vfio std caps", &vfio, 2, 2);
 }
@@ -361,7 +362,7 @@ static void test_ext_chain_valid(struct test_ctx *t)
 	if (!vread(t, PCI_CFG_SPACE_SIZE, 4, &hdr))
 		return;
 	if (!hdr) {
-		ktap_diag("no extended capabilities exposed (0x100 reads 0)");
+		vfio_diag("no extended capabilities exposed (0x100 reads 0)");
 		return;
 	}
 
@@ -378,7 +379,7 @@ static void test_ext_chain_valid(struct test_ctx *t)
 		if (!vread(t, pos, 4, &hdr))
 			break;
 		id = PCI_EXT_CAP_ID(hdr);
-		ktap_diag("ext cap 0x%04x at 0x%03x", id, pos);
+		vfio_diag("ext cap 0x%04x at 0x%03x", id, pos);
 		if (id) {
 			cap_add(&vfio, pos, id);
 			i = cap_find(&host, pos);
@@ -427,7 +428,7 @@ static void test_msi_not_reaching_hw(struct test_ctx *t)
 		return;
 	data_off = cap + (flags & PCI_MSI_FLAGS_64BIT ? PCI_MSI_DATA_64 :
 			  PCI_MSI_DATA_32);
-	ktap_diag("MSI at 0x%02x, flags 0x%04x, data at 0x%02x", cap, flags,
+	vfio_diag("MSI at 0x%02x, flags 0x%04x, data at 0x%02x", cap, flags,
 		  data_off);
 	if (!vread(t, cap + PCI_MSI_ADDRESS_LO, 4, &addr) ||
 	    !vread(t, data_off, 2, &data))
@@ -445,7 +446,7 @@ static void test_msi_not_reaching_hw(struct test_ctx *t)
 		 MSI_TEST_DATA, data_off);
 	if (vread(t, cap + PCI_MSI_ADDRESS_LO, 4, &back_addr) &&
 	    vread(t, data_off, 2, &back_data))
-		ktap_diag("VFIO reads address 0x%08x, data 0x%04x after the writes",
+		vfio_diag("VFIO reads address 0x%08x, data 0x%04x after the writes",
 			  back_addr, back_data);
 
 	if (host_config(t, &after)) {
@@ -492,7 +493,7 @@ static void test_msix_enable_not_reaching_hw(struct test_ctx *t)
 	off = cap + PCI_MSIX_FLAGS;
 	if (!vread(t, off, 2, &ctrl))
 		return;
-	ktap_diag("MSI-X at 0x%02x, message control 0x%04x", cap, ctrl);
+	vfio_diag("MSI-X at 0x%02x, message control 0x%04x", cap, ctrl);
 	if (!host_config(t, &before))
 		return;
 	hc = host_get(&before, off, 2);
@@ -501,7 +502,7 @@ static void test_msix_enable_not_reaching_hw(struct test_ctx *t)
 	check_ok(t, ret, "writing 0x%04x to the MSI-X message control (0x%02x)",
 		 ctrl | bits, off);
 	if (vread(t, off, 2, &back))
-		ktap_diag("VFIO reads message control 0x%04x after the write",
+		vfio_diag("VFIO reads message control 0x%04x after the write",
 			  back);
 	if (host_config(t, &after)) {
 		hc2 = host_get(&after, off, 2);
@@ -575,17 +576,50 @@ static void test_unaligned_and_cross(struct test_ctx *t)
 		      off + j, cross, off, part[j], full[off + j]);
 }
 
-static const struct test tests[] = {
-	{ "header_ids", test_header_ids },
-	{ "header_read_only", test_header_read_only },
-	{ "std_chain_valid", test_std_chain_valid },
-	{ "ext_chain_valid", test_ext_chain_valid },
-	{ "msi_not_reaching_hw", test_msi_not_reaching_hw },
-	{ "msix_enable_not_reaching_hw", test_msix_enable_not_reaching_hw },
-	{ "config_size", test_config_size },
-	{ "unaligned_and_cross", test_unaligned_and_cross },
-	{ "write_ones", test_write_ones },
-};
+TEST_F_TIMEOUT(vfio_dev, header_ids, VFIO_TEST_TIMEOUT)
+{
+	test_header_ids(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, header_read_only, VFIO_TEST_TIMEOUT)
+{
+	test_header_read_only(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, std_chain_valid, VFIO_TEST_TIMEOUT)
+{
+	test_std_chain_valid(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, ext_chain_valid, VFIO_TEST_TIMEOUT)
+{
+	test_ext_chain_valid(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, msi_not_reaching_hw, VFIO_TEST_TIMEOUT)
+{
+	test_msi_not_reaching_hw(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, msix_enable_not_reaching_hw, VFIO_TEST_TIMEOUT)
+{
+	test_msix_enable_not_reaching_hw(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, config_size, VFIO_TEST_TIMEOUT)
+{
+	test_config_size(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, unaligned_and_cross, VFIO_TEST_TIMEOUT)
+{
+	test_unaligned_and_cross(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, write_ones, VFIO_TEST_TIMEOUT)
+{
+	test_write_ones(&self->t);
+}
 
 /* Name the function under test by its ids. */
 static void print_ids(const char *bdf)
@@ -594,10 +628,14 @@ static void print_ids(const char *bdf)
 
 	if (!sysfs_read_ulong(bdf, "vendor", &vendor) &&
 	    !sysfs_read_ulong(bdf, "device", &device))
-		ktap_diag("device %s: %04lx:%04lx", bdf, vendor, device);
+		vfio_diag("device %s: %04lx:%04lx", bdf, vendor, device);
 }
 
 int main(int argc, char **argv)
 {
-	return vfio_test_main(argc, argv, tests, ARRAY_SIZE(tests), print_ids);
+	const char *bdf = vfio_test_init(argc, argv);
+
+	if (bdf)
+		print_ids(bdf);
+	return test_harness_run(argc, argv);
 }

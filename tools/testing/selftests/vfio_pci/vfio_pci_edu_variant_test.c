@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio_pci_edu_variant_test BDF [PEER]: the sample variant driver,
- * samples/vfio-pci/edu_vfio_pci.c, on QEMU's edu at BDF bound to it: its
- * snapshot region and capability, and live migration of edu's state to
- * the edu at PEER (bound to it too), over the group and the cdev paths.
- * Without PEER the migration tests are skipped.
+ * vfio_pci_edu_variant_test: the sample variant driver,
+ * samples/vfio-pci/edu_vfio_pci.c, on QEMU's edu at $VFIO_PCI_DEV bound
+ * to it: its snapshot region and capability, and live migration of edu's
+ * state to the edu at $VFIO_PCI_PEER (bound to it too), over the group
+ * and the cdev paths. Without a peer the migration tests are skipped.
  */
 #include <errno.h>
 #include <poll.h>
@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "edu_vfio_pci.h"
-#include "vfio_test.h"
+#include "vfio_fixture.h"
 
 #define SNAP_INDEX	VFIO_PCI_NUM_REGIONS
 #define SNAP_REGS	EDU_REG_END
@@ -520,23 +520,44 @@ static void test_reset_while_migrating(struct test_ctx *t)
 	close(fd);
 }
 
-static const struct test tests[] = {
-	{ "edu_region_info", test_region_info },
-	{ "edu_region_read", test_region_read },
-	{ "edu_region_mmap", test_region_mmap },
-	{ "edu_invalid_arcs", test_invalid_arcs },
-	{ "edu_reset_while_migrating", test_reset_while_migrating },
-	{ "edu_migrate", test_migrate },
-	{ "edu_bad_streams", test_bad_streams },
-};
+TEST_F_TIMEOUT(vfio_dev, edu_region_info, VFIO_TEST_TIMEOUT)
+{
+	test_region_info(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, edu_region_read, VFIO_TEST_TIMEOUT)
+{
+	test_region_read(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, edu_region_mmap, VFIO_TEST_TIMEOUT)
+{
+	test_region_mmap(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, edu_invalid_arcs, VFIO_TEST_TIMEOUT)
+{
+	test_invalid_arcs(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, edu_reset_while_migrating, VFIO_TEST_TIMEOUT)
+{
+	test_reset_while_migrating(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, edu_migrate, VFIO_TEST_TIMEOUT)
+{
+	test_migrate(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, edu_bad_streams, VFIO_TEST_TIMEOUT)
+{
+	test_bad_streams(&self->t);
+}
 
 int main(int argc, char **argv)
 {
-	if (argc != 2 && argc != 3) {
-		fprintf(stderr, "usage: %s BDF [PEER_BDF]\n", argv[0]);
-		return 2;
-	}
-	peer = argc == 3 ? argv[2] : NULL;
-	return vfio_test_run(argv[1], tests, ARRAY_SIZE(tests),
-			     NULL);
+	vfio_test_init(argc, argv);
+	peer = vfio_test_peer();
+	return test_harness_run(argc, argv);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio_pci_fail_nth BDF: a fault injection sweep of vfio-pci's error paths.
+ * vfio_pci_fail_nth: a fault injection sweep of vfio-pci's error paths.
  *
  * Each test is one step a user (or an admin) takes with the device: an
  * open, a SET_IRQS, an ioeventfd, a BAR mapping and its first fault, a
@@ -24,6 +24,7 @@
  * cdev + iommufd path.
  */
 #include "vfio_pci_fail_nth.h"
+#include "vfio_fixture.h"
 
 static const char *fi_skip;	/* why fault injection cannot be used */
 static int kmsg_fd = -1;	/* FAIL_NTH_VERBOSE: marks in the kernel log */
@@ -135,7 +136,7 @@ static const char *fi_configure(const char *bdf)
 static void fi_setup(const char *bdf)
 {
 	fi_skip = fi_configure(bdf);
-	ktap_diag("fault injection: %s", fi_skip ? fi_skip :
+	vfio_diag("fault injection: %s", fi_skip ? fi_skip :
 		  "failslab, fail_page_alloc (any gfp, order >= 0) through fail-nth");
 }
 
@@ -285,7 +286,7 @@ static bool fi_spare(struct test_ctx *t, const struct spare *s)
 	    check_ok(t, fi_reject(start, end), "reject %s() in debugfs",
 		     s->func))
 		return false;
-	ktap_diag("%s: spared: %s() [%#lx, %#lx), %s", t->name, s->func,
+	vfio_diag("%s: spared: %s() [%#lx, %#lx), %s", t->name, s->func,
 		  start, end, s->why);
 	return true;
 }
@@ -359,10 +360,10 @@ void sweep(struct test_ctx *t, const struct sweep_ops *ops, void *c)
 			used += snprintf(list + used, sizeof(list) - used,
 					 "%s%s x%u", used ? ", " : "",
 					 err_name(slot), errs[slot]);
-	ktap_diag("%s: %s: %u fail points swept in %ld ms%s;",
+	vfio_diag("%s: %s: %u fail points swept in %ld ms%s;",
 		  t->name, ops->what, nth > 0 ? nth - 1 : 0, now_ms() - start,
 		  broken ? " (stopped early)" : "");
-	ktap_diag("%s:   failed at %u (%s), succeeded anyway at %u", t->name,
+	vfio_diag("%s:   failed at %u (%s), succeeded anyway at %u", t->name,
 		  failed, used ? list : "none", absorbed);
 }
 
@@ -502,34 +503,130 @@ reopen:
 		 "opening the device again for the next tests: %s", t->d->err);
 }
 
-static const struct test tests[] = {
-	{ "irq_intx", test_irq_intx },
-	{ "irq_msi_1", test_irq_msi_1 },
-	{ "irq_msi_n", test_irq_msi_n },
-	{ "irq_msix_n", test_irq_msix_n },
-	{ "irq_msix_grow", test_irq_msix_grow },
-	{ "irq_err", test_irq_err },
-	{ "irq_req", test_irq_req },
-	{ "ioeventfd", test_ioeventfd },
-	{ "mmap_bar0", test_mmap_bar0 },
-	{ "reset", test_reset },
-	{ "hot_reset_info", test_hot_reset_info },
-	{ "hot_reset", test_hot_reset },
-	{ "low_power_entry", test_low_power_entry },
-	{ "low_power_wakeup", test_low_power_wakeup },
-	{ "low_power_exit", test_low_power_exit },
-	{ "region_info_caps", test_region_info_caps },
-	{ "info_caps", test_info_caps },
-	{ "sysfs_bind", test_sysfs_bind },
-	{ "sriov_numvfs", test_sriov_numvfs },
-	{ "vf_token", test_vf_token },
-	{ "vf_open", test_vf_open },
-	{ "mlx5_aux", test_mlx5_aux },
-	{ "open", test_open },
-};
+/* a sweep fails each step at every point in turn: longer than a test */
+#define FAIL_NTH_TIMEOUT	(2 * VFIO_TEST_TIMEOUT)
+
+TEST_F_TIMEOUT(vfio_dev, irq_intx, FAIL_NTH_TIMEOUT)
+{
+	test_irq_intx(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, irq_msi_1, FAIL_NTH_TIMEOUT)
+{
+	test_irq_msi_1(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, irq_msi_n, FAIL_NTH_TIMEOUT)
+{
+	test_irq_msi_n(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, irq_msix_n, FAIL_NTH_TIMEOUT)
+{
+	test_irq_msix_n(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, irq_msix_grow, FAIL_NTH_TIMEOUT)
+{
+	test_irq_msix_grow(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, irq_err, FAIL_NTH_TIMEOUT)
+{
+	test_irq_err(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, irq_req, FAIL_NTH_TIMEOUT)
+{
+	test_irq_req(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, ioeventfd, FAIL_NTH_TIMEOUT)
+{
+	test_ioeventfd(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, mmap_bar0, FAIL_NTH_TIMEOUT)
+{
+	test_mmap_bar0(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, reset, FAIL_NTH_TIMEOUT)
+{
+	test_reset(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, hot_reset_info, FAIL_NTH_TIMEOUT)
+{
+	test_hot_reset_info(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, hot_reset, FAIL_NTH_TIMEOUT)
+{
+	test_hot_reset(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, low_power_entry, FAIL_NTH_TIMEOUT)
+{
+	test_low_power_entry(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, low_power_wakeup, FAIL_NTH_TIMEOUT)
+{
+	test_low_power_wakeup(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, low_power_exit, FAIL_NTH_TIMEOUT)
+{
+	test_low_power_exit(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, region_info_caps, FAIL_NTH_TIMEOUT)
+{
+	test_region_info_caps(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, info_caps, FAIL_NTH_TIMEOUT)
+{
+	test_info_caps(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, sysfs_bind, FAIL_NTH_TIMEOUT)
+{
+	test_sysfs_bind(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, sriov_numvfs, FAIL_NTH_TIMEOUT)
+{
+	test_sriov_numvfs(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, vf_token, FAIL_NTH_TIMEOUT)
+{
+	test_vf_token(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, vf_open, FAIL_NTH_TIMEOUT)
+{
+	test_vf_open(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, mlx5_aux, FAIL_NTH_TIMEOUT)
+{
+	test_mlx5_aux(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, dev_open, FAIL_NTH_TIMEOUT)
+{
+	test_open(&self->t);
+}
 
 int main(int argc, char **argv)
 {
-	return vfio_test_main(argc, argv, tests, ARRAY_SIZE(tests), fi_setup);
+	const char *bdf = vfio_test_init(argc, argv);
+
+	if (bdf)
+		fi_setup(bdf);
+	return test_harness_run(argc, argv);
 }
 

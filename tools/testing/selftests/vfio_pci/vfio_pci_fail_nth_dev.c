@@ -491,7 +491,7 @@ static void info_sweep(struct test_ctx *t, bool device)
 	}
 	if (check(t, c.n, "no info answered at all"))
 		goto out;
-	ktap_diag("%s: %u answer(s), %u with capabilities", t->name, c.n,
+	vfio_diag("%s: %u answer(s), %u with capabilities", t->name, c.n,
 		  caps);
 	sweep(t, &ops, &c);
 out:

@@ -217,7 +217,7 @@ static void irq_sweep(struct test_ctx *t, enum irq_kind kind, __u32 index,
 	c.unmask_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (check(t, c.unmask_efd >= 0, "eventfd: %s", strerror(errno)))
 		goto out;
-	ktap_diag("%s: %u vector(s) of %u", t->name, c.count, info.count);
+	vfio_diag("%s: %u vector(s) of %u", t->name, c.count, info.count);
 	sweep(t, &ops, &c);
 out:
 	for (i = 0; i < MAX_VEC; i++)

@@ -79,7 +79,7 @@ static bool bind_undo(struct test_ctx *t, void *p, int ret, unsigned int nth)
 		 * Bound again without injection, it must have both.
 		 */
 		if (!c->no_node++)
-			ktap_diag("%s: bind: nth %u: bound, but %s; binding again",
+			vfio_diag("%s: bind: nth %u: bound, but %s; binding again",
 				  t->name, nth, d.err);
 		err = sysfs_write(c->bdf, "driver/unbind", c->bdf);
 		if (!err)
@@ -125,7 +125,7 @@ void test_sysfs_bind(struct test_ctx *t)
 		      "set driver_override"))
 		sweep(t, &ops, &c);
 	if (c.no_node)
-		ktap_diag("%s: %u bind(s) left no /dev node until bound again",
+		vfio_diag("%s: %u bind(s) left no /dev node until bound again",
 			  t->name, c.no_node);
 	if (c.fd >= 0)
 		close(c.fd);

@@ -423,7 +423,7 @@ void e1000e_msix_info(struct test_ctx *t)
 	      "MSI-X count %d, capability says %d, e1000e has %d", n,
 	      msix_cap_count(t), E1000E_NR_CAUSES);
 	noresize = flags & VFIO_IRQ_INFO_NORESIZE;
-	ktap_diag("%s: MSI-X flags 0x%x (%s)", t->name, flags,
+	vfio_diag("%s: MSI-X flags 0x%x (%s)", t->name, flags,
 		  noresize ? "NORESIZE" : "resizable");
 	check(t, flags == VFIO_IRQ_INFO_EVENTFD,
 	      "MSI-X flags 0x%x, expected EVENTFD alone (dynamic MSI-X)",
@@ -457,7 +457,7 @@ static void msix_cycle(struct test_ctx *t, const int *fds, int n, int vec)
 		    check(t, !(again & (1u << i)),
 			  "%s also signalled vector %d, twice", what, i))
 			continue;
-		ktap_diag("%s: %s: vector %d signalled once beside it, not again",
+		vfio_diag("%s: %s: vector %d signalled once beside it, not again",
 			  t->name, what, i);
 	}
 }

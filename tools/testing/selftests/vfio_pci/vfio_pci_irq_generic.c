@@ -54,7 +54,7 @@ static void irq_info_counts(struct test_ctx *t, int *n)
 		 "interrupt pin read");
 	for (index = INTX; index <= MSIX; index++)
 		n[index] = irq_count(t, index, NULL);
-	ktap_diag("%s: INTx %d (pin %u%s), MSI %d, MSI-X %d", t->name,
+	vfio_diag("%s: INTx %d (pin %u%s), MSI %d, MSI-X %d", t->name,
 		  n[INTX], pin, vf ? ", an SR-IOV VF" : "", n[MSI], n[MSIX]);
 	check(t, n[INTX] == (pin ? 1 : 0), "INTx count %d with interrupt pin %u",
 	      n[INTX], pin);
@@ -232,13 +232,13 @@ static void intx_stays_masked(struct test_ctx *t, long ctl_us,
 		intx_masked_where(t);
 		waited = (now_us() - start) / 1000;
 		if (t->fails != fails) {
-			ktap_diag("%s: %s: unmasked %ld ms into the %ld ms window",
+			vfio_diag("%s: %s: unmasked %ld ms into the %ld ms window",
 				  t->name, what, waited, ms);
 			return;
 		}
 		usleep(10 * 1000);
 	} while (waited < ms);
-	ktap_diag("%s: %s: masked through a %ld ms watch; the control unmask took %ld us",
+	vfio_diag("%s: %s: masked through a %ld ms watch; the control unmask took %ld us",
 		  t->name, what, ms, ctl_us);
 }
 

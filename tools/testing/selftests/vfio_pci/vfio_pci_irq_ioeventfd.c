@@ -231,7 +231,7 @@ void ioeventfd_any(struct test_ctx *t)
 		t->skip = "no BAR for an ioeventfd";
 		return;
 	}
-	ktap_diag("%s: BAR%d, 0x%llx bytes, MSI-X table at 0x%llx, 0x%llx bytes",
+	vfio_diag("%s: BAR%d, 0x%llx bytes, MSI-X table at 0x%llx, 0x%llx bytes",
 		  t->name, bar, (unsigned long long)size,
 		  (unsigned long long)table, (unsigned long long)tsize);
 	efd = efd_open(t);
@@ -308,10 +308,10 @@ void edu_ioeventfd(struct test_ctx *t)
 	cmd_update(t, PCI_COMMAND_MEMORY, 0);
 	check(t, bar0_read(t, EDU_REG_LIVENESS) == ~0x5678u,
 	      "a signal with memory disabled wrote the device");
-	ktap_diag("%s: ioeventfd write took %ld us; quiet %ld ms with memory disabled",
+	vfio_diag("%s: ioeventfd write took %ld us; quiet %ld ms with memory disabled",
 		  t->name, us, window);
 	us = ioeventfd_fires(t, efd, 0x1234, "with memory enabled again");
-	ktap_diag("%s: the control write took %ld us", t->name, us);
+	vfio_diag("%s: the control write took %ld us", t->name, us);
 	check(t, us <= window * 1000,
 	      "the control write took %ld ms, longer than the %ld ms quiet window",
 	      us / 1000, window);

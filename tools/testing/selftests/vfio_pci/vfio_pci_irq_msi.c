@@ -134,7 +134,7 @@ void msix_info_any(struct test_ctx *t)
 	check(t, n == size && n == dsize,
 	      "MSI-X count %d, table size %d in the VFIO view, %d in the device",
 	      n, size, dsize);
-	ktap_diag("%s: MSI-X: %d vector(s), flags 0x%x (%s)", t->name, n,
+	vfio_diag("%s: MSI-X: %d vector(s), flags 0x%x (%s)", t->name, n,
 		  flags, flags & VFIO_IRQ_INFO_NORESIZE ? "NORESIZE" :
 		  "resizable");
 	check(t, (flags & ~VFIO_IRQ_INFO_NORESIZE) == VFIO_IRQ_INFO_EVENTFD,
@@ -239,7 +239,7 @@ void msix_config_view(struct test_ctx *t)
 	msix_dev_bits(t, pos, on, "after SET_IRQS enabled MSI-X");
 	f = msix_view(t, pos);
 	passed = f & PCI_MSIX_FLAGS_ENABLE;
-	ktap_diag("%s: MSI-X enable as the user reads it: %s", t->name,
+	vfio_diag("%s: MSI-X enable as the user reads it: %s", t->name,
 		  passed ? "the device's (passed through)" :
 		  "the user's own (emulated)");
 	check(t, (f & ~bits) == (f0 & ~bits),

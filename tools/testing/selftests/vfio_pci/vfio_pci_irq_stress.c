@@ -256,7 +256,7 @@ static void stress_check_decode(struct test_ctx *t, struct stress *s)
 	}
 	hw = le16toh(hw);
 	if (!(hw & PCI_COMMAND_MEMORY) && base)
-		ktap_diag("%s: base tree's race: memory decode lost (COMMAND 0x%04x)",
+		vfio_diag("%s: base tree's race: memory decode lost (COMMAND 0x%04x)",
 			  t->name, hw);
 	else
 		check(t, hw & PCI_COMMAND_MEMORY,
@@ -273,7 +273,7 @@ static void stress_check_decode(struct test_ctx *t, struct stress *s)
 static void stress_done(struct test_ctx *t, struct stress *s,
 			const char *signals)
 {
-	ktap_diag("%s: %ld SET_IRQS calls, %ld %s", t->name,
+	vfio_diag("%s: %ld SET_IRQS calls, %ld %s", t->name,
 		  atomic_load(&s->ops), atomic_load(&s->signals), signals);
 	check(t, !atomic_load(&s->bad), "%d unexpected results, first: %s",
 	      atomic_load(&s->bad), s->first);
@@ -331,7 +331,7 @@ void stress_any(struct test_ctx *t)
 		fns[nfns++] = stress_intx;
 	irq_fresh(t);
 	stress_can_reset(t, &s);
-	ktap_diag("%s: %s with %d vector(s)%s%s", t->name,
+	vfio_diag("%s: %s with %d vector(s)%s%s", t->name,
 		  index_name(s.main), s.n, intx ? ", INTx" : "",
 		  s.can_reset ? ", resets" : ", no VFIO_DEVICE_FLAGS_RESET");
 	fds_open(t, s.vfds, s.n);
@@ -377,7 +377,7 @@ void edu_stress(struct test_ctx *t)
 	irq_fresh(t);
 	stress_can_reset(t, &s);
 	if (!s.can_reset)
-		ktap_diag("%s: no VFIO_DEVICE_FLAGS_RESET, no resets", t->name);
+		vfio_diag("%s: no VFIO_DEVICE_FLAGS_RESET, no resets", t->name);
 	if (stress_open_fds(t, &s))
 		stress_run(t, &s, fns, ARRAY_SIZE(fns));
 	stress_done(t, &s, "interrupts signalled");

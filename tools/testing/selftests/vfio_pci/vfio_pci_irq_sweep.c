@@ -549,7 +549,7 @@ void bad_set_irqs_any(struct test_ctx *t)
 		return;
 	}
 	n = vec_count(t, main);
-	ktap_diag("%s: around %s, %d vector(s)", t->name, index_name(main), n);
+	vfio_diag("%s: around %s, %d vector(s)", t->name, index_name(main), n);
 	for (k = 0; k < ARRAY_SIZE(any_cases); k++) {
 		enum any_when w = any_cases[k].when;
 

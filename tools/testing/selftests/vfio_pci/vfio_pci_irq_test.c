@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio_pci_irq_test BDF: KTAP tests of the vfio-pci interrupt uAPI
+ * vfio_pci_irq_test: tests of the vfio-pci interrupt uAPI
  * (VFIO_DEVICE_GET_IRQ_INFO and VFIO_DEVICE_SET_IRQS). Every test runs
  * over the group + container path and over the cdev + iommufd path.
  *
@@ -32,6 +32,7 @@
 #include <linux/pci_regs.h>
 
 #include "vfio_pci_irq.h"
+#include "vfio_fixture.h"
 
 /* ---- device detection ---- */
 
@@ -82,17 +83,17 @@ static void probe_device(const char *bdf)
 	else if (vendor == E1000E_VENDOR && device == E1000E_DEVICE)
 		dev_kind = DEV_E1000E;
 	if (dev_kind != DEV_OTHER && generic_only()) {
-		ktap_diag("VFIO_IRQ_GENERIC=1: no device-specific tests");
+		vfio_diag("VFIO_IRQ_GENERIC=1: no device-specific tests");
 		dev_kind = DEV_OTHER;
 	}
-	ktap_diag("device %s: %04lx:%04lx%s, %s", bdf, vendor, device,
+	vfio_diag("device %s: %04lx:%04lx%s, %s", bdf, vendor, device,
 		  sysfs_exists(bdf, "physfn") ? " (SR-IOV VF)" : "",
 		  dev_kind == DEV_EDU ? "QEMU edu" :
 		  dev_kind == DEV_E1000E ? "QEMU e1000e" :
 		  "checked by what it reports, interrupts by loopback");
 	intx_exclusive = param_nointxmask();
 	if (intx_exclusive)
-		ktap_diag("vfio-pci has nointxmask: INTx exclusive, %s",
+		vfio_diag("vfio-pci has nointxmask: INTx exclusive, %s",
 			  "masked at the interrupt controller");
 }
 
@@ -314,32 +315,112 @@ SETTLED(test_stress)
 SETTLED(test_ioeventfd)
 SETTLED(test_unbind_request)
 
-static const struct test tests[] = {
-	{ "irq_info", test_irq_info_settled },
-	{ "intx_trigger", test_intx_trigger_settled },
-	{ "intx_retrigger", test_intx_retrigger_settled },
-	{ "intx_mask", test_intx_mask_settled },
-	{ "intx_unmask_eventfd", test_intx_unmask_eventfd_settled },
-	{ "intx_disable_bit", test_intx_disable_bit_settled },
-	{ "intx_loopback", test_intx_loopback_settled },
-	{ "msi", test_msi_settled },
-	{ "msi_config_view", test_msi_config_view_settled },
-	{ "msix_info", test_msix_info_settled },
-	{ "msix_config_view", test_msix_config_view_settled },
-	{ "msix_vectors", test_msix_vectors_settled },
-	{ "msix_dynamic", test_msix_dynamic_settled },
-	{ "msix_d3hot", test_msix_d3hot_settled },
-	{ "err_req", test_err_req_settled },
-	{ "bad_set_irqs", test_bad_set_irqs_settled },
-	{ "dma", test_dma_settled },
-	{ "stress", test_stress_settled },
-	{ "ioeventfd", test_ioeventfd_settled },
-	/* last: it unbinds and rebinds the device */
-	{ "unbind_request", test_unbind_request_settled },
-};
+TEST_F_TIMEOUT(vfio_dev, irq_info, VFIO_TEST_TIMEOUT)
+{
+	test_irq_info_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, intx_trigger, VFIO_TEST_TIMEOUT)
+{
+	test_intx_trigger_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, intx_retrigger, VFIO_TEST_TIMEOUT)
+{
+	test_intx_retrigger_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, intx_mask, VFIO_TEST_TIMEOUT)
+{
+	test_intx_mask_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, intx_unmask_eventfd, VFIO_TEST_TIMEOUT)
+{
+	test_intx_unmask_eventfd_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, intx_disable_bit, VFIO_TEST_TIMEOUT)
+{
+	test_intx_disable_bit_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, intx_loopback, VFIO_TEST_TIMEOUT)
+{
+	test_intx_loopback_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, msi, VFIO_TEST_TIMEOUT)
+{
+	test_msi_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, msi_config_view, VFIO_TEST_TIMEOUT)
+{
+	test_msi_config_view_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, msix_info, VFIO_TEST_TIMEOUT)
+{
+	test_msix_info_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, msix_config_view, VFIO_TEST_TIMEOUT)
+{
+	test_msix_config_view_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, msix_vectors, VFIO_TEST_TIMEOUT)
+{
+	test_msix_vectors_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, msix_dynamic, VFIO_TEST_TIMEOUT)
+{
+	test_msix_dynamic_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, msix_d3hot, VFIO_TEST_TIMEOUT)
+{
+	test_msix_d3hot_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, err_req, VFIO_TEST_TIMEOUT)
+{
+	test_err_req_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, bad_set_irqs, VFIO_TEST_TIMEOUT)
+{
+	test_bad_set_irqs_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, dma, VFIO_TEST_TIMEOUT)
+{
+	test_dma_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, stress, VFIO_TEST_TIMEOUT)
+{
+	test_stress_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, ioeventfd, VFIO_TEST_TIMEOUT)
+{
+	test_ioeventfd_settled(&self->t);
+}
+
+/* last: it unbinds and rebinds the device */
+TEST_F_TIMEOUT(vfio_dev, unbind_request, VFIO_TEST_TIMEOUT)
+{
+	test_unbind_request_settled(&self->t);
+}
 
 int main(int argc, char **argv)
 {
-	return vfio_test_main(argc, argv, tests, ARRAY_SIZE(tests),
-			      probe_device);
+	const char *bdf = vfio_test_init(argc, argv);
+
+	if (bdf)
+		probe_device(bdf);
+	return test_harness_run(argc, argv);
 }

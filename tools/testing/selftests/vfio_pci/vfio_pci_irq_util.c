@@ -179,7 +179,7 @@ void quiet_settle(struct test_ctx *t)
 		claim_fail(t, nr_claims - 1);
 	nr_fires = 0;
 	if (nr_quiet)
-		ktap_diag("%s: %d quiet checks, windows up to %ld ms, slowest control %ld us",
+		vfio_diag("%s: %d quiet checks, windows up to %ld ms, slowest control %ld us",
 			  t->name, nr_quiet, window_max_ms, ctl_max_us);
 	nr_quiet = 0;
 	ctl_max_us = 0;
@@ -230,7 +230,7 @@ bool expect_quiet_at(struct test_ctx *t, int fd, const char *what, int line)
 		irq_none(t->d, INTX, UNMASK, 0, 1);
 		n = vfio_efd_wait(fd, window);
 		if (!n)
-			ktap_diag("%s: line %d: %s: one spurious signal (nointxmask)",
+			vfio_diag("%s: line %d: %s: one spurious signal (nointxmask)",
 				  t->name, line, what);
 	}
 	nr_quiet++;
@@ -534,7 +534,7 @@ static void loop_once(struct test_ctx *t, __u32 index, const int *fds,
 	got = loop_round(t, index, fds, n, vec, as_bool, &others);
 	if (got < 0 || (got == 1 && !others))
 		return;
-	ktap_diag("%s: %s vector %d, %s loopback: counted %ld, other vectors 0x%x; once more",
+	vfio_diag("%s: %s vector %d, %s loopback: counted %ld, other vectors 0x%x; once more",
 		  t->name, index_name(index), vec, how, got, others);
 	got = loop_round(t, index, fds, n, vec, as_bool, &others);
 	check(t, got < 0 || (got == 1 && !others),

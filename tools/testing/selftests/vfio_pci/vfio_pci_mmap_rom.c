@@ -118,7 +118,7 @@ void test_rom(struct test_ctx *t)
 		t->skip = "the ROM region has size 0: no ROM";
 		return;
 	}
-	ktap_diag("%s: ROM region 0x%llx bytes, flags 0x%x", t->name,
+	vfio_diag("%s: ROM region 0x%llx bytes, flags 0x%x", t->name,
 		  (unsigned long long)ri.size, ri.flags);
 	check(t, ri.flags == VFIO_REGION_INFO_FLAG_READ,
 	      "ROM flags 0x%x, expected READ (0x%x) alone", ri.flags,
@@ -141,7 +141,7 @@ void test_rom(struct test_ctx *t)
 	if (!check(t, hn > 0 && hn <= n,
 		   "sysfs rom read returned %zd (%s), expected 1..0x%zx bytes",
 		   hn, err_str(hn), n)) {
-		ktap_diag("%s: the host's ROM image is 0x%zx bytes", t->name,
+		vfio_diag("%s: the host's ROM image is 0x%zx bytes", t->name,
 			  hn);
 		compare_rom(t, rom, n, host, hn);
 	}
@@ -178,7 +178,7 @@ void test_vga(struct test_ctx *t)
 	}
 	if (check_ok(t, ret, "VFIO_DEVICE_GET_REGION_INFO(VGA)"))
 		return;
-	ktap_diag("%s: VGA region 0x%llx bytes, flags 0x%x", t->name,
+	vfio_diag("%s: VGA region 0x%llx bytes, flags 0x%x", t->name,
 		  (unsigned long long)ri.size, ri.flags);
 	check(t, ri.size == VGA_REGION_SIZE && (ri.flags & rw) == rw,
 	      "VGA region size 0x%llx, flags 0x%x, expected 0x%x and READ|WRITE",

@@ -204,7 +204,7 @@ static bool join_by(struct test_ctx *t, pthread_t tid,
 
 static void check_worker(struct test_ctx *t, const struct worker *w, int i)
 {
-	ktap_diag("%s: thread %d: %lu rounds, %lu SIGBUS, %lu EIO", t->name,
+	vfio_diag("%s: thread %d: %lu rounds, %lu SIGBUS, %lu EIO", t->name,
 		  i, w->loops, w->faults, w->eio);
 	check(t, w->loops > 0, "thread %d never completed a round", i);
 	check(t, !w->map_errors,
@@ -240,7 +240,7 @@ static void run_stress(struct test_ctx *t, struct stress *st, __u32 cmd)
 		if (started[i] && join_by(t, w[i].tid, &limit, "a thread"))
 			check_worker(t, &w[i], i);
 	if (tg_started && join_by(t, tg.tid, &limit, "the toggling thread")) {
-		ktap_diag("%s: %lu memory disable/enable cycles", t->name,
+		vfio_diag("%s: %lu memory disable/enable cycles", t->name,
 			  tg.toggles);
 		check(t, tg.toggles > 0 && !tg.errors,
 		      "toggling: %lu cycles, %lu command writes failed (the last: %s)",

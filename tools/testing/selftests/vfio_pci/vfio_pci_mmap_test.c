@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio_pci_mmap_test BDF: KTAP tests of the regions of a function bound to
+ * vfio_pci_mmap_test: tests of the regions of a function bound to
  * vfio-pci as userspace maps and reads them: which regions offer mmap and
  * which refuse it, the MSI-X capability of region info, memory disable
  * (SIGBUS through mappings, EIO through the fd, no write reaching the
@@ -13,6 +13,7 @@
  * The expected behaviour is that of the kernel's own vfio-pci (6.12).
  */
 #include "vfio_pci_mmap.h"
+#include "vfio_fixture.h"
 
 static const struct scratch scratches[] = {
 	{ EDU_VENDOR, EDU_DEVICE, 0, EDU_REG_LIVENESS, true,
@@ -138,7 +139,7 @@ static void check_dword(struct test_ctx *t, int bar, const __u8 *base,
 			__u64 off, const struct msix_loc *mx)
 {
 	if (in_msix(mx, bar, off)) {
-		ktap_diag("%s: BAR%d+0x%llx, in the MSI-X table, hidden from the fd",
+		vfio_diag("%s: BAR%d+0x%llx, in the MSI-X table, hidden from the fd",
 			  t->name, bar, (unsigned long long)off);
 		return;
 	}
@@ -380,7 +381,7 @@ static void test_msix_mappable(struct test_ctx *t)
 		t->skip = "no MSI-X capability";
 		return;
 	}
-	ktap_diag("%s: MSI-X table in BAR%d at 0x%llx..0x%llx", t->name,
+	vfio_diag("%s: MSI-X table in BAR%d at 0x%llx..0x%llx", t->name,
 		  mx.bar, (unsigned long long)mx.start,
 		  (unsigned long long)mx.end);
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++)
@@ -561,7 +562,7 @@ static void check_disabled(struct test_ctx *t, const struct spot *s,
 static void check_vf_unaffected(struct test_ctx *t, const struct spot *s,
 				const struct map *m)
 {
-	ktap_diag("%s: a VF: memory enable is the PF's, access must go on",
+	vfio_diag("%s: a VF: memory enable is the PF's, access must go on",
 		  t->name);
 	check_spot(t, s, m, "on a VF with memory disabled");
 }
@@ -642,21 +643,70 @@ static void test_power_d3(struct test_ctx *t)
 	unmap_bar(t, s.bar, &m);
 }
 
-static const struct test tests[] = {
-	{ "mmap_flags", test_mmap_flags },
-	{ "mmap_read", test_mmap_read },
-	{ "mmap_refused", test_mmap_refused },
-	{ "mmap_bad_range", test_mmap_bad_range },
-	{ "mmap_private", test_mmap_private },
-	{ "msix_mappable", test_msix_mappable },
-	{ "msix_hidden", test_msix_hidden },
-	{ "memory_disable", test_memory_disable },
-	{ "power_d3", test_power_d3 },
-	{ "fork", test_fork },
-	{ "stress", test_stress },
-	{ "rom", test_rom },
-	{ "vga", test_vga },
-};
+TEST_F_TIMEOUT(vfio_dev, mmap_flags, VFIO_TEST_TIMEOUT)
+{
+	test_mmap_flags(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, mmap_read, VFIO_TEST_TIMEOUT)
+{
+	test_mmap_read(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, mmap_refused, VFIO_TEST_TIMEOUT)
+{
+	test_mmap_refused(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, mmap_bad_range, VFIO_TEST_TIMEOUT)
+{
+	test_mmap_bad_range(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, mmap_private, VFIO_TEST_TIMEOUT)
+{
+	test_mmap_private(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, msix_mappable, VFIO_TEST_TIMEOUT)
+{
+	test_msix_mappable(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, msix_hidden, VFIO_TEST_TIMEOUT)
+{
+	test_msix_hidden(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, memory_disable, VFIO_TEST_TIMEOUT)
+{
+	test_memory_disable(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, power_d3, VFIO_TEST_TIMEOUT)
+{
+	test_power_d3(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, fork, VFIO_TEST_TIMEOUT)
+{
+	test_fork(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, stress, VFIO_TEST_TIMEOUT)
+{
+	test_stress(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, rom, VFIO_TEST_TIMEOUT)
+{
+	test_rom(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, vga, VFIO_TEST_TIMEOUT)
+{
+	test_vga(&self->t);
+}
 
 /* Identify the function, find its scratch dword, catch SIGBUS. */
 static void probe(const char *bdf)
@@ -669,17 +719,21 @@ static void probe(const char *bdf)
 	if (sysfs_read_ulong(bdf, "vendor", &vendor_id) ||
 	    sysfs_read_ulong(bdf, "device", &device_id) ||
 	    sysfs_read_ulong(bdf, "class", &class_code))
-		ktap_diag("cannot read the ids of %s from sysfs", bdf);
+		vfio_diag("cannot read the ids of %s from sysfs", bdf);
 	for (i = 0; i < ARRAY_SIZE(scratches); i++)
 		if (scratches[i].vendor == vendor_id &&
 		    scratches[i].device == device_id)
 			scratch = &scratches[i];
-	ktap_diag("device %s: %04lx:%04lx class %06lx%s, %s", bdf, vendor_id,
+	vfio_diag("device %s: %04lx:%04lx class %06lx%s, %s", bdf, vendor_id,
 		  device_id, class_code, is_vf ? " (a VF)" : "",
 		  scratch ? scratch->what : "no scratch dword known");
 }
 
 int main(int argc, char **argv)
 {
-	return vfio_test_main(argc, argv, tests, ARRAY_SIZE(tests), probe);
+	const char *bdf = vfio_test_init(argc, argv);
+
+	if (bdf)
+		probe(bdf);
+	return test_harness_run(argc, argv);
 }

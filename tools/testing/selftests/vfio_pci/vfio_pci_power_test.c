@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio_pci_power_test BDF: KTAP tests of the power management of
+ * vfio_pci_power_test: tests of the power management of
  * vfio-pci: a bound device nobody has open sleeps (runtime suspended, in
  * D3hot when it has a PM capability) unless vfio_pci's disable_idle_d3 is
  * set, without touching an interrupt line it never took; an open device
@@ -25,7 +25,7 @@
 
 #include <linux/pci_regs.h>
 
-#include "vfio_test.h"
+#include "vfio_fixture.h"
 
 #define SLEEP_WAIT_MS	5000
 #define QUIET_MS	300	/* the shortest watch for a sleep that must not come */
@@ -154,10 +154,10 @@ static long check_stays_awake(struct test_ctx *t, const char *when,
 	} while (ms < window);
 	check_awake(t, when);
 	if (ctl_ms < 0)
-		ktap_diag("%s: awake through a %ld ms watch %s (its control comes after)",
+		vfio_diag("%s: awake through a %ld ms watch %s (its control comes after)",
 			  t->name, window, when);
 	else
-		ktap_diag("%s: awake through a %ld ms watch %s; the control sleep took %ld ms",
+		vfio_diag("%s: awake through a %ld ms watch %s; the control sleep took %ld ms",
 			  t->name, window, when, ctl_ms);
 	check(t, ctl_ms < 0 || ctl_ms <= window,
 	      "%s: the control sleep took %ld ms, longer than the %ld ms watch",
@@ -366,7 +366,7 @@ static void test_unopened_line(struct test_ctx *t)
 		goto reopen;
 	check_asleep(t, "bound afresh, never opened");
 	after = irq_depth(irq);
-	ktap_diag("%s: IRQ %lu disable depth %ld before the bind, %ld asleep",
+	vfio_diag("%s: IRQ %lu disable depth %ld before the bind, %ld asleep",
 		  t->name, irq, before, after);
 	check(t, after == before,
 	      "a never opened device's sleep took IRQ %lu's disable depth from %ld to %ld",
@@ -384,7 +384,7 @@ static void test_open_awake(struct test_ctx *t)
 	check_alive(t, "open");
 	/* the control: asked to sleep, it does, within the window */
 	ctl = sleep_control(t, "after the watch");
-	ktap_diag("%s: control sleep after the watch: %ld ms", t->name, ctl);
+	vfio_diag("%s: control sleep after the watch: %ld ms", t->name, ctl);
 	check(t, ctl >= 0 && ctl <= window,
 	      "the control sleep took %ld ms, the watch was %ld ms", ctl,
 	      window);
@@ -554,12 +554,12 @@ static void probe_device(const char *bdf)
 	}
 	if (vfio_dev_open(&d, bdf, VFIO_MODE_GROUP) &&
 	    vfio_dev_open(&d, bdf, VFIO_MODE_CDEV)) {
-		ktap_diag("cannot open %s to find its PM capability", bdf);
+		vfio_diag("cannot open %s to find its PM capability", bdf);
 		return;
 	}
 	has_pm_cap = vfio_cfg_find_cap(&d, PCI_CAP_ID_PM) > 0;
 	vfio_dev_close(&d);
-	ktap_diag("%s: PM capability %s, disable_idle_d3 %c, mapped BAR %d",
+	vfio_diag("%s: PM capability %s, disable_idle_d3 %c, mapped BAR %d",
 		  bdf, has_pm_cap ? "yes" : "no", param[0], mmap_bar);
 }
 
@@ -590,21 +590,56 @@ out_close:
 	close(pfd.fd);
 }
 
-static const struct test tests[] = {
-	{ "open_awake", test_open_awake },
-	{ "idle_sleep", test_idle_sleep },
-	{ "unopened_line", test_unopened_line },
-	{ "feature_probe", test_probe },
-	{ "entry_exit", test_entry_exit },
-	{ "wakeup", test_wakeup },
-	{ "bad_args", test_bad_args },
-	{ "close_asleep", test_close_asleep },
-	{ "close_asleep_wakeup", test_close_asleep_wakeup },
-};
+TEST_F_TIMEOUT(vfio_dev, open_awake, VFIO_TEST_TIMEOUT)
+{
+	test_open_awake(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, idle_sleep, VFIO_TEST_TIMEOUT)
+{
+	test_idle_sleep(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, unopened_line, VFIO_TEST_TIMEOUT)
+{
+	test_unopened_line(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, feature_probe, VFIO_TEST_TIMEOUT)
+{
+	test_probe(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, entry_exit, VFIO_TEST_TIMEOUT)
+{
+	test_entry_exit(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, wakeup, VFIO_TEST_TIMEOUT)
+{
+	test_wakeup(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, bad_args, VFIO_TEST_TIMEOUT)
+{
+	test_bad_args(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, close_asleep, VFIO_TEST_TIMEOUT)
+{
+	test_close_asleep(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, close_asleep_wakeup, VFIO_TEST_TIMEOUT)
+{
+	test_close_asleep_wakeup(&self->t);
+}
 
 int main(int argc, char **argv)
 {
-	vfio_catch_sigbus();
-	return vfio_test_main(argc, argv, tests, ARRAY_SIZE(tests),
-			      probe_device);
+	const char *bdf = vfio_test_init(argc, argv);
+
+	if (bdf)
+		probe_device(bdf);
+	return test_harness_run(argc, argv);
 }

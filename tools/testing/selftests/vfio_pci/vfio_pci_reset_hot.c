@@ -268,12 +268,12 @@ static void hot_reset_no_link(struct test_ctx *t, const struct state_reg *r,
 		check(t, got != r->held,
 		      "PCI_HOT_RESET was ENOTTY, and %s still reads 0x%08x: the bus reset did not reach the device",
 		      r->name, got);
-		ktap_diag("%s: after the ENOTTY %s reads 0x%08x (0x%08x before)",
+		vfio_diag("%s: after the ENOTTY %s reads 0x%08x (0x%08x before)",
 			  t->name, r->name, got, r->held);
 	}
 	if (t->fails)
 		return;
-	ktap_diag("%s: link of %s before the bus reset: %s; after it: down; logged: \"%s\"",
+	vfio_diag("%s: link of %s before the bus reset: %s; after it: down; logged: \"%s\"",
 		  t->name, port, link_before < 0 ? "not reported" :
 		  link_before ? "active" : "down", text);
 	snprintf(why, sizeof(why),
@@ -499,7 +499,7 @@ void test_hot_reset_foreign_group(struct test_ctx *t)
 		t->skip = "needs a second function bound to vfio-pci, in another IOMMU group";
 		return;
 	}
-	ktap_diag("%s: the group of %s", t->name, bdf);
+	vfio_diag("%s: the group of %s", t->name, bdf);
 	want = topo == TOPO_ROOT_BUS ? -ENODEV : -EINVAL;
 	snprintf(what, sizeof(what), "PCI_HOT_RESET with the group of %s", bdf);
 	expect(t, hot_reset(t->d, 0, 1, &fds[1], 1), want, what);

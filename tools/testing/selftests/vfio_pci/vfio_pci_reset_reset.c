@@ -190,7 +190,7 @@ static void reset_in_d3hot(struct test_ctx *t, int pm, const char *how,
 		return;
 	ret = reset(t);
 	if (ret == -ENOTTY) {
-		ktap_diag("%s: no %s", t->name, how);
+		vfio_diag("%s: no %s", t->name, how);
 		set_pstate(t, pm, PSTATE_D0);
 		return;
 	}

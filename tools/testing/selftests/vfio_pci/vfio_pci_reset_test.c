@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio_pci_reset_test BDF: KTAP tests of the reset uAPI of vfio-pci:
+ * vfio_pci_reset_test: tests of the reset uAPI of vfio-pci:
  * VFIO_DEVICE_RESET (a reset of the function alone),
  * VFIO_DEVICE_GET_PCI_HOT_RESET_INFO (which functions a bus or slot reset
  * affects) and VFIO_DEVICE_PCI_HOT_RESET (that reset, given proof that
@@ -19,6 +19,7 @@
  * errno pinned down here is what it returns.
  */
 #include "vfio_pci_reset.h"
+#include "vfio_fixture.h"
 
 static const struct state_reg state_regs[] = {
 	{ DEV_EDU, EDU_REG_LIVENESS, 0x12345678u, ~0x12345678u, false,
@@ -163,16 +164,16 @@ static void probe_device(const char *bdf)
 	is_vf = sysfs_exists(bdf, "physfn");
 	has_reset_method = sysfs_exists(bdf, "reset_method");
 	probe_topology(bdf);
-	ktap_diag("device %s: %04lx:%04lx%s%s, %s; %s", bdf, vendor_id,
+	vfio_diag("device %s: %04lx:%04lx%s%s, %s; %s", bdf, vendor_id,
 		  device_id, dev_kind == DEV_EDU ? " (QEMU edu)" :
 		  dev_kind == DEV_E1000E ? " (QEMU e1000e)" :
 		  dev_kind == DEV_NVME ? " (QEMU nvme)" : "",
 		  is_vf ? ", a VF" : "", has_reset_method ? "has a reset method" :
 		  "has no reset method", topo_name());
 	if (port[0])
-		ktap_diag("the bridge above it is %s", port);
+		vfio_diag("the bridge above it is %s", port);
 	for (i = 0; i < nr_affected; i++)
-		ktap_diag("hot reset affects %s (IOMMU group %d)%s",
+		vfio_diag("hot reset affects %s (IOMMU group %d)%s",
 			  affected[i].bdf, affected[i].group_id,
 			  affected[i].self ? ", the device" : "");
 }
@@ -341,7 +342,7 @@ void state_check(struct test_ctx *t, const struct state_reg *r,
 		check(t, got == 0, "after %s %s reads 0x%08x, expected 0",
 		      what, r->name, got);
 	else
-		ktap_diag("%s: after %s %s reads 0x%08x (0x%08x before)",
+		vfio_diag("%s: after %s %s reads 0x%08x (0x%08x before)",
 			  t->name, what, r->name, got, r->held);
 	state_set(t, r);
 }
@@ -406,7 +407,7 @@ static void after_host_driver(struct test_ctx *t, const struct state_reg *r,
 	bool live;
 
 	if (access("/sys/bus/pci/drivers/nvme", F_OK)) {
-		ktap_diag("%s: no nvme driver loaded: the host driver round is not run",
+		vfio_diag("%s: no nvme driver loaded: the host driver round is not run",
 			  t->name);
 		return;
 	}
@@ -417,7 +418,7 @@ static void after_host_driver(struct test_ctx *t, const struct state_reg *r,
 		goto back;
 	live = nvme_live(t->bdf);
 	if (!check(t, live, "the nvme driver did not bring the controller up"))
-		ktap_diag("%s: the nvme driver had the controller live",
+		vfio_diag("%s: the nvme driver had the controller live",
 			  t->name);
 back:
 	if (check_ok(t, sysfs_bind(t->bdf, ours), "bind back to %s", ours) ||
@@ -458,7 +459,7 @@ static void test_master_at_open(struct test_ctx *t)
 
 	vfio_dev_close(t->d);
 	if (!phys_master_on(t))
-		ktap_diag("%s: bus master not set", t->name);
+		vfio_diag("%s: bus master not set", t->name);
 	if (reopen_dev(t, mode))
 		master_off(t, "after bus master was left on");
 }
@@ -622,28 +623,88 @@ int hot_reset_want(void)
 	}
 }
 
-static const struct test tests[] = {
-	{ "reset_flag", test_reset_flag },
-	{ "reset", test_reset },
-	{ "reset_state", test_reset_state },
-	{ "reset_mmap", test_reset_mmap },
-	{ "reset_config", test_reset_config },
-	{ "reset_flr", test_reset_flr },
-	{ "reset_d3hot", test_reset_d3hot },
-	{ "info_argsz", test_info_argsz },
-	{ "info_list", test_info_list },
-	{ "hot_reset", test_hot_reset },
-	{ "hot_reset_bad_args", test_hot_reset_bad_args },
-	{ "hot_reset_bad_fds", test_hot_reset_bad_fds },
-	{ "hot_reset_foreign_group", test_hot_reset_foreign_group },
-	/* last: it closes and reopens the device */
-	{ "reset_between_users", test_reset_between_users },
-	{ "master_at_open", test_master_at_open },
-};
+TEST_F_TIMEOUT(vfio_dev, reset_flag, VFIO_TEST_TIMEOUT)
+{
+	test_reset_flag(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, reset, VFIO_TEST_TIMEOUT)
+{
+	test_reset(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, reset_state, VFIO_TEST_TIMEOUT)
+{
+	test_reset_state(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, reset_mmap, VFIO_TEST_TIMEOUT)
+{
+	test_reset_mmap(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, reset_config, VFIO_TEST_TIMEOUT)
+{
+	test_reset_config(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, reset_flr, VFIO_TEST_TIMEOUT)
+{
+	test_reset_flr(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, reset_d3hot, VFIO_TEST_TIMEOUT)
+{
+	test_reset_d3hot(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, info_argsz, VFIO_TEST_TIMEOUT)
+{
+	test_info_argsz(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, info_list, VFIO_TEST_TIMEOUT)
+{
+	test_info_list(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, hot_reset, VFIO_TEST_TIMEOUT)
+{
+	test_hot_reset(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, hot_reset_bad_args, VFIO_TEST_TIMEOUT)
+{
+	test_hot_reset_bad_args(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, hot_reset_bad_fds, VFIO_TEST_TIMEOUT)
+{
+	test_hot_reset_bad_fds(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, hot_reset_foreign_group, VFIO_TEST_TIMEOUT)
+{
+	test_hot_reset_foreign_group(&self->t);
+}
+
+/* last: it closes and reopens the device */
+TEST_F_TIMEOUT(vfio_dev, reset_between_users, VFIO_TEST_TIMEOUT)
+{
+	test_reset_between_users(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, master_at_open, VFIO_TEST_TIMEOUT)
+{
+	test_master_at_open(&self->t);
+}
 
 int main(int argc, char **argv)
 {
-	return vfio_test_main(argc, argv, tests, ARRAY_SIZE(tests),
-			      probe_device);
+	const char *bdf = vfio_test_init(argc, argv);
+
+	if (bdf)
+		probe_device(bdf);
+	return test_harness_run(argc, argv);
 }
 

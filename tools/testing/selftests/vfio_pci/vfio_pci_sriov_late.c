@@ -73,7 +73,7 @@ static void check_pf_sriov(struct test_ctx *t)
 	}
 	ctrl = get_le(cfg + pos + PCI_SRIOV_CTRL, 2);
 	nr = get_le(cfg + pos + PCI_SRIOV_NUM_VF, 2);
-	ktap_diag("%s: PF SR-IOV control 0x%04x, NumVFs %u", t->name, ctrl,
+	vfio_diag("%s: PF SR-IOV control 0x%04x, NumVFs %u", t->name, ctrl,
 		  nr);
 	check(t, (ctrl & PCI_SRIOV_CTRL_VFE) && nr == NR_VFS,
 	      "%s's SR-IOV control 0x%04x NumVFs %u: its VFs are gone",
@@ -121,7 +121,7 @@ static bool vf_answers(struct test_ctx *t, int fd, const char *bdf)
 	cap_hi = reg[1];
 	vs = reg[2];
 	csts = reg[3];
-	ktap_diag("%s: %s status 0x%04x, BAR0 CAP 0x%08x%08x VS 0x%08x CSTS 0x%08x",
+	vfio_diag("%s: %s status 0x%04x, BAR0 CAP 0x%08x%08x VS 0x%08x CSTS 0x%08x",
 		  t->name, bdf, status, cap_hi, cap_lo, vs, csts);
 	if (cap_lo || vs)
 		check(t, (vs >> 16) == 1 && (cap_lo & 0xffff) &&
@@ -286,7 +286,7 @@ void test_cdev_token(struct test_ctx *t)
 		fd_close(&fd);
 	}
 	if (other_bdf) {
-		/* the group of OTHER_BDF is not open yet either */
+		/* the group of VFIO_PCI_PEER is not open yet either */
 		expect_bind_fails(t, iommufd, other_bdf, token_b,
 				  "with a token it has no use for", EINVAL);
 		fd = vfio_cdev_bind(other_bdf, iommufd, NULL);
@@ -304,7 +304,7 @@ void test_token_on_plain_device(struct test_ctx *t)
 	int fd;
 
 	if (!other_bdf) {
-		t->skip = "no OTHER_BDF given";
+		t->skip = "no VFIO_PCI_PEER given";
 		return;
 	}
 	if (check_ok(t, sysfs_read_ulong(other_bdf, "vendor", &vendor),

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio_pci_sriov_test PF_BDF [OTHER_BDF]: KTAP tests of SR-IOV on a PF
+ * vfio_pci_sriov_test: tests of SR-IOV on a PF ($VFIO_PCI_DEV)
  * bound to vfio-pci (QEMU nvme, 1b36:0010, started with sriov_max_vfs):
  * the enable_sriov module parameter, creating VFs through sriov_numvfs,
  * the VF token shared by the PF's user and the VFs' users (set with
  * VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, or by opening the PF with a token
  * while no VF is open, and given as "BDF vf_token=UUID" to
  * VFIO_GROUP_GET_DEVICE_FD), and the removal of an open VF when the PF's
- * VFs are disabled. OTHER_BDF, a device bound to vfio-pci that is neither
+ * VFs are disabled. $VFIO_PCI_PEER, a device bound to vfio-pci that is neither
  * a PF nor a VF (QEMU edu), checks that a token is refused there. Where
  * the cdev bind carries a token (VFIO_CDEV_TOKEN=required: the series'
  * vfio patch), the same checks run on the cdev path.
@@ -291,7 +291,7 @@ static void test_numvfs(struct test_ctx *t)
 	for (i = 0; i < NR_VFS; i++) {
 		if (find_vf(t, i))
 			return;
-		ktap_diag("%s: VF %d is %s", t->name, i, vf_bdf[i]);
+		vfio_diag("%s: VF %d is %s", t->name, i, vf_bdf[i]);
 		/* the PF's driver set the VF's override when it appeared */
 		n = sysfs_read(vf_bdf[i], "driver_override", buf,
 			       sizeof(buf) - 1, 0);
@@ -554,7 +554,11 @@ out:
 	close(efd);
 }
 
-static const struct test tests[] = {
+/* the steps, in the order they run */
+static const struct sriov_step {
+	const char *name;
+	void (*fn)(struct test_ctx *t);
+} tests[] = {
 	{ "sriov_needs_param", test_sriov_needs_param },
 	{ "pf_token_feature", test_pf_token_feature },
 	{ "numvfs", test_numvfs },
@@ -580,7 +584,7 @@ static bool restore_pf(char param)
 
 	close_all();
 	if (!disable_wait(REMOVE_MS)) {
-		ktap_diag("cleanup: sriov_numvfs = 0 of the test still waits");
+		vfio_diag("cleanup: sriov_numvfs = 0 of the test still waits");
 		return false;
 	}
 	if (numvfs() != 0) {
@@ -589,14 +593,14 @@ static bool restore_pf(char param)
 		if (!ret)
 			ret = sysfs_write(pf_bdf, "sriov_numvfs", "0");
 		if (ret) {
-			ktap_diag("cleanup: sriov_numvfs = 0: %s", errname(-ret));
+			vfio_diag("cleanup: sriov_numvfs = 0: %s", errname(-ret));
 			ok = false;
 		}
 	}
 	if (param_value() != param) {
 		ret = sysfs_write_path(PARAM_SRIOV, param == 'Y' ? "1" : "0");
 		if (ret) {
-			ktap_diag("cleanup: enable_sriov = %c: %s", param,
+			vfio_diag("cleanup: enable_sriov = %c: %s", param,
 				  errname(-ret));
 			ok = false;
 		}
@@ -624,45 +628,55 @@ static const char *pf_unusable(void)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/*
+ * Run the tests in order, each reported through kselftest.h: they are the
+ * steps of one scenario, each building on the PF, VFs and fds the one
+ * before left, so they share this process rather than each having a child
+ * and a fixture of its own.
+ */
+static void run_tests(void)
 {
-	const char *why;
 	struct test_ctx t;
-	bool restored;
-	char param;
+	char why[256];
 	size_t i;
 	int ret;
 
-	if (argc != 2 && argc != 3) {
-		fprintf(stderr, "usage: %s PF_BDF [OTHER_BDF]\n", argv[0]);
-		return 2;
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		why[0] = '\0';
+		ret = vfio_test_begin(&t, NULL, VFIO_MODE_GROUP, pf_bdf,
+				      tests[i].name, why, sizeof(why));
+		if (ret == KSFT_PASS) {
+			tests[i].fn(&t);
+			ret = vfio_test_end(&t, why, sizeof(why));
+		}
+		ksft_test_result_code(ret, tests[i].name, why[0] ? "%s" : NULL,
+				      why);
 	}
-	pf_bdf = argv[1];
-	other_bdf = argc == 3 ? argv[2] : NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *why;
+	char param;
+
+	pf_bdf = vfio_test_init(argc, argv);
+	if (!pf_bdf)
+		return KSFT_PASS;
+	other_bdf = vfio_test_peer();
 	uuid_str(uuid_a, token_a);
 	uuid_str(uuid_b, token_b);
 	uuid_str(uuid_wrong, token_wrong);
 
-	ktap_plan((int)ARRAY_SIZE(tests));
+	ksft_print_header();
 	why = pf_unusable();
-	if (why) {
-		printf("Bail out! PF %s: %s\n", pf_bdf, why);
-		return 1;
-	}
+	if (why)
+		ksft_exit_fail_msg("PF %s: %s\n", pf_bdf, why);
+	ksft_set_plan(ARRAY_SIZE(tests));
 	param = param_value();
-	ktap_diag("PF %s, enable_sriov=%c, tokens A %s B %s", pf_bdf, param,
+	vfio_diag("PF %s, enable_sriov=%c, tokens A %s B %s", pf_bdf, param,
 		  uuid_a, uuid_b);
-
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		memset(&t, 0, sizeof(t));
-		t.bdf = pf_bdf;
-		snprintf(t.name, sizeof(t.name), "%s", tests[i].name);
-		if (vfio_test_env(&t, tests[i].name))
-			tests[i].fn(&t);
-		vfio_test_report(&t);
-	}
-
-	restored = restore_pf(param);
-	ret = ktap_finish();
-	return restored ? ret : 1;
+	run_tests();
+	if (!restore_pf(param))
+		ksft_exit_fail();
+	ksft_finished();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The KTAP harness of the vfio_pci test programs; see vfio_test.h.
+ * The checks of the vfio_pci test programs, and what the fixture of
+ * vfio_fixture.h runs around each test; see vfio_test.h.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kselftest.h"
 #include "vfio_test.h"
 
 static const char *strerrorname(int err)
@@ -38,7 +40,7 @@ static void check_failed(struct test_ctx *t, const char *suffix,
 	len = vsnprintf(msg, sizeof(msg), what, ap);
 	if (len >= 0 && (size_t)len < sizeof(msg))
 		snprintf(msg + len, sizeof(msg) - len, "%s", suffix);
-	ktap_diag("%s: %s", t->name, msg);
+	ksft_print_msg("%s: %s\n", t->name, msg);
 	t->fails++;
 }
 
@@ -85,21 +87,6 @@ bool check_errno(struct test_ctx *t, long ret, int err, int want,
 	check_failed(t, suffix, what, ap);
 	va_end(ap);
 	return true;
-}
-
-void vfio_test_report(struct test_ctx *t)
-{
-	if (t->fails && t->xfail) {
-		ktap_diag("%s: %d check(s) failed, as expected", t->name,
-			  t->fails);
-		ktap_xfail(t->name, t->xfail);
-	} else if (t->fails) {
-		ktap_result(false, t->name, "%d check(s) failed", t->fails);
-	} else if (t->skip) {
-		ktap_skip(t->name, t->skip);
-	} else {
-		ktap_result(true, t->name, NULL);
-	}
 }
 
 /* Is the interface @mode needs missing from this kernel altogether? */
@@ -179,82 +166,109 @@ static const char *env_reason(const char *var, const char *name,
  * the driver under test that would spoil the rest of the run (its kernel
  * log, the device).
  */
-bool vfio_test_env(struct test_ctx *t, const char *name)
+const char *vfio_test_device(void)
 {
-	t->skip = env_reason("VFIO_TEST_SKIP", name,
-			     "skipped by VFIO_TEST_SKIP");
+	const char *bdf = getenv("VFIO_PCI_DEV");
+
+	return bdf && *bdf ? bdf : NULL;
+}
+
+const char *vfio_test_peer(void)
+{
+	const char *bdf = getenv("VFIO_PCI_PEER");
+
+	return bdf && *bdf ? bdf : NULL;
+}
+
+/*
+ * Why the test @name is not to run, or NULL. VFIO_TEST_ONLY, when set,
+ * names the tests to run, comma separated. VFIO_TEST_SKIP, of the form
+ * "NAME[,NAME...]:REASON", names tests not to run at all, for REASON: a
+ * known failure of the driver under test that would spoil the rest of the
+ * run (its kernel log, the device).
+ */
+static const char *not_run(const char *name)
+{
+	if (!selected(name))
+		return "not in VFIO_TEST_ONLY";
+	return env_reason("VFIO_TEST_SKIP", name, "skipped by VFIO_TEST_SKIP");
+}
+
+int vfio_test_begin(struct test_ctx *t, struct vfio_dev *d,
+		    enum vfio_open_mode mode, const char *bdf,
+		    const char *name, char *why, size_t len)
+{
+	const char *reason;
+
+	memset(t, 0, sizeof(*t));
+	t->bdf = bdf;
+	snprintf(t->name, sizeof(t->name), "%s%s%s", d ? vfio_mode_name(mode) : "",
+		 d ? "." : "", name);
+	reason = not_run(name);
+	if (!reason && d)
+		reason = mode_unsupported(mode);
+	if (reason) {
+		snprintf(why, len, "%s", reason);
+		return KSFT_SKIP;
+	}
+	if (!bdf || !sysfs_device_exists(bdf)) {
+		snprintf(why, len, "no PCI device %s (VFIO_PCI_DEV)",
+			 bdf ? bdf : "named");
+		return KSFT_FAIL;
+	}
+	/*
+	 * VFIO_TEST_XFAIL="NAME[,NAME...]:REASON" names the tests whose
+	 * failure is expected, a known bug of the driver under test: such a
+	 * test that fails is reported "# XFAIL REASON", its failed checks
+	 * kept as diagnostics; one that passes is a plain ok.
+	 */
 	t->xfail = env_reason("VFIO_TEST_XFAIL", name,
 			      "expected to fail (VFIO_TEST_XFAIL)");
-	return !t->skip;
+	if (!d)
+		return KSFT_PASS;
+	if (vfio_dev_open(d, bdf, mode)) {
+		snprintf(why, len, "%s: cannot open %s: %s", t->name, bdf,
+			 d->err);
+		return KSFT_FAIL;
+	}
+	t->d = d;
+	return KSFT_PASS;
 }
 
-static void run_mode(const char *bdf, enum vfio_open_mode mode,
-		     const struct test *tests, size_t n)
+int vfio_test_end(struct test_ctx *t, char *why, size_t len)
 {
-	const char *prefix = vfio_mode_name(mode);
-	const char *unsupported;
-	struct test_ctx t;
-	struct vfio_dev d;
-	size_t i;
-	int ret;
-
-	unsupported = mode_unsupported(mode);
-	ret = unsupported ? 0 : vfio_dev_open(&d, bdf, mode);
-	if (!unsupported && !ret)
-		ktap_diag("%s: opened %s through %s", prefix, bdf, d.path);
-	else if (!unsupported)
-		ktap_diag("%s: cannot open %s: %s", prefix, bdf, d.err);
-
-	for (i = 0; i < n; i++) {
-		memset(&t, 0, sizeof(t));
-		t.d = &d;
-		t.bdf = bdf;
-		snprintf(t.name, sizeof(t.name), "%s_%s", prefix,
-			 tests[i].name);
-		if (unsupported) {
-			ktap_skip(t.name, unsupported);
-			continue;
-		}
-		if (!selected(tests[i].name)) {
-			ktap_skip(t.name, "not in VFIO_TEST_ONLY");
-			continue;
-		}
-		if (ret) {
-			ktap_result(false, t.name, "device did not open: %s",
-				    d.err);
-			continue;
-		}
-		if (vfio_test_env(&t, tests[i].name))
-			tests[i].fn(&t);
-		vfio_test_report(&t);
+	if (t->d)
+		vfio_dev_close(t->d);
+	t->d = NULL;
+	if (t->fails && t->xfail) {
+		ksft_print_msg("%s: %d check(s) failed, as expected\n",
+			       t->name, t->fails);
+		snprintf(why, len, "%s", t->xfail);
+		return KSFT_XFAIL;
 	}
-	if (!unsupported && !ret)
-		vfio_dev_close(&d);
+	if (t->fails)
+		return KSFT_FAIL;
+	if (t->skip) {
+		snprintf(why, len, "%s", t->skip);
+		return KSFT_SKIP;
+	}
+	return KSFT_PASS;
 }
 
-int vfio_test_run(const char *bdf, const struct test *tests, size_t n,
-		  void (*probe)(const char *bdf))
+const char *vfio_test_init(int argc, char **argv)
 {
-	ktap_plan((int)(2 * n));
-	if (!sysfs_device_exists(bdf)) {
-		printf("Bail out! no PCI device %s in /sys/bus/pci/devices\n",
-		       bdf);
-		return 1;
-	}
-	if (probe)
-		probe(bdf);
+	const char *bdf = vfio_test_device();
+	int i;
 
-	run_mode(bdf, VFIO_MODE_GROUP, tests, n);
-	run_mode(bdf, VFIO_MODE_CDEV, tests, n);
-	return ktap_finish();
-}
-
-int vfio_test_main(int argc, char **argv, const struct test *tests,
-		   size_t n, void (*probe)(const char *bdf))
-{
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s DDDD:BB:DD.F\n", argv[0]);
-		return 2;
-	}
-	return vfio_test_run(argv[1], tests, n, probe);
+	/* each test's child leaves with _exit(): nothing may stay buffered */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "-h"))
+			return NULL;
+	if (!bdf)
+		ksft_exit_skip("VFIO_PCI_DEV names no function to test\n");
+	if (!sysfs_device_exists(bdf))
+		ksft_exit_fail_msg("no PCI device %s in /sys/bus/pci/devices\n",
+				   bdf);
+	return bdf;
 }

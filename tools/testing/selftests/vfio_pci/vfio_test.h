@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The KTAP harness of the vfio_pci test programs: a table of tests run
- * once with the device opened through a group and container, and once
- * through its cdev and iommufd, each result named "<mode>_<test>".
+ * What the vfio_pci test programs share under kselftest_harness.h: the
+ * state a test's checks work on, and the checks themselves. The fixture
+ * that opens the device for each test is in vfio_fixture.h, included by
+ * the one file of a program that defines its tests.
  */
 #ifndef VFIO_PCI_SELFTEST_TEST_H
 #define VFIO_PCI_SELFTEST_TEST_H
@@ -12,18 +13,29 @@
 
 #include "vfio_util.h"
 
+/*
+ * Seconds a test may take, its fixture's open and close included, before
+ * the harness kills it: a hang, under TCG on the debug kernel, not
+ * slowness.
+ */
+#define VFIO_TEST_TIMEOUT	900
+
+/**
+ * struct test_ctx - what one test runs with
+ * @d: the device, opened by the fixture (NULL where none is)
+ * @bdf: its address
+ * @name: "<path>.<test>", the prefix of the test's diagnostics
+ * @fails: checks failed so far
+ * @skip: set by the test to be reported skipped, with this reason
+ * @xfail: the reason the test is expected to fail (VFIO_TEST_XFAIL), or NULL
+ */
 struct test_ctx {
 	struct vfio_dev *d;
 	const char *bdf;
 	char name[64];
 	int fails;
-	const char *skip;	/* set to skip the test, with the reason */
-	const char *xfail;	/* its failure is expected, for this reason */
-};
-
-struct test {
-	const char *name;
-	void (*fn)(struct test_ctx *t);
+	const char *skip;
+	const char *xfail;
 };
 
 /*
@@ -43,30 +55,38 @@ bool check_errno(struct test_ctx *t, long ret, int err, int want,
 	__printf(5, 6);
 
 /*
- * Print the KTAP result of the test @t has just run: failed (or, with
- * @t->xfail, an expected failure), skipped or ok.
+ * vfio_test_device() - the device of the program's tests: $VFIO_PCI_DEV,
+ * or NULL; $VFIO_PCI_PEER names a second one where a test needs it
+ * (vfio_test_peer()).
  */
-void vfio_test_report(struct test_ctx *t);
+const char *vfio_test_device(void);
+const char *vfio_test_peer(void);
 
 /*
- * Set @t->skip and @t->xfail for the test @name as the environment says
- * (VFIO_TEST_SKIP, VFIO_TEST_XFAIL: see vfio_test.c). Return: true when
- * the test is to run.
+ * vfio_test_init() - what main() does before test_harness_run(): stdout
+ * line-buffered, and the device checked: every test skipped when
+ * $VFIO_PCI_DEV is not set, the program failed when it names no device.
+ * Return: the device, or NULL when the harness only lists or helps.
  */
-bool vfio_test_env(struct test_ctx *t, const char *name);
+const char *vfio_test_init(int argc, char **argv);
 
 /*
- * Run the @n @tests on @bdf over both open paths as one KTAP document and
- * return the exit status. The environment picks tests: VFIO_TEST_ONLY
- * runs only those it names, VFIO_TEST_XFAIL expects some to fail,
- * VFIO_TEST_SKIP skips some (see vfio_test.c). @probe, if not NULL, runs once before the first
- * test, after the device has been found in sysfs.
+ * vfio_test_begin() - set up @t for the test @name on @bdf, the device to
+ * be opened in @mode (or not at all, @d NULL). The environment picks
+ * tests: VFIO_TEST_ONLY runs only those it names, VFIO_TEST_SKIP skips
+ * some and VFIO_TEST_XFAIL expects some to fail (see vfio_test.c).
+ * Return: KSFT_PASS with @t ready to run, KSFT_SKIP or KSFT_FAIL with the
+ * reason in @why (@len bytes).
  */
-int vfio_test_run(const char *bdf, const struct test *tests, size_t n,
-		  void (*probe)(const char *bdf));
+int vfio_test_begin(struct test_ctx *t, struct vfio_dev *d,
+		    enum vfio_open_mode mode, const char *bdf,
+		    const char *name, char *why, size_t len);
 
-/* main() of a test program: checks its BDF argument, then runs @tests. */
-int vfio_test_main(int argc, char **argv, const struct test *tests,
-		   size_t n, void (*probe)(const char *bdf));
+/*
+ * vfio_test_end() - close what vfio_test_begin() opened and give the
+ * test's outcome: KSFT_PASS, KSFT_FAIL, KSFT_XFAIL or KSFT_SKIP, the
+ * reason of the last two in @why (@len bytes).
+ */
+int vfio_test_end(struct test_ctx *t, char *why, size_t len);
 
 #endif /* VFIO_PCI_SELFTEST_TEST_H */

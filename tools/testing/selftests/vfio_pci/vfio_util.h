@@ -2,7 +2,7 @@
 /*
  * Small helpers shared by the vfio_pci selftests: opening a device through
  * the legacy group/container interface or through the device cdev and
- * iommufd, region and config space accessors, sysfs readers and KTAP output.
+ * iommufd, region and config space accessors, sysfs readers.
  */
 #ifndef VFIO_PCI_SELFTEST_UTIL_H
 #define VFIO_PCI_SELFTEST_UTIL_H
@@ -13,7 +13,7 @@
 #include <linux/types.h>
 #include <linux/vfio.h>
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "kselftest.h"
 
 /*
  * printf format checking, spelled as in the kernel. The attribute is split
@@ -217,21 +217,11 @@ bool vfio_store32(void *p, __u32 val);
  */
 long vfio_efd_wait(int fd, int ms);
 
-/* KTAP output */
-void ktap_plan(int n);
-void ktap_diag(const char *fmt, ...) __printf(1, 2);
 /*
- * Report test result @ok for @name; a non-NULL @fmt adds a "# name: ..."
- * diagnostic line before the result.
+ * A diagnostic line, "# " and @fmt formatted, through kselftest.h (the
+ * harness's output): @fmt must be a string literal.
  */
-void ktap_result(bool ok, const char *name, const char *fmt, ...)
-	__printf(3, 4);
-void ktap_skip(const char *name, const char *reason);
-/* an expected failure: "ok N name # XFAIL reason", not counted as failed */
-void ktap_xfail(const char *name, const char *reason);
-/* print the totals line; returns the exit status (0 unless one failed) */
-int ktap_finish(void);
-int ktap_failed(void);
+#define vfio_diag(fmt, ...)	ksft_print_msg(fmt "\n", ##__VA_ARGS__)
 
 /* A bit of a flags word and its name; tables end with a NULL name. */
 struct vfio_flag_name {
