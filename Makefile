@@ -74,7 +74,7 @@ vm debug upstream: setup
 
 build: vm debug upstream
 
-tools:
+tools: setup
 	@bash -c '. $(RIG)/common.sh && rig_tools'
 
 clean:

@@ -22,7 +22,7 @@
 #              the suite's nested QEMU (its guest needs no initramfs)
 #
 # Then, without "prepare", boottest.sh distro: the in-guest suite on it
-# (build/vm/test-distro.ktap). Root. build/bin-distro holds the test
+# (build/vm/test-distro.ktap). Root. build/kselftest-distro holds the test
 # programs the guest runs.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
