@@ -639,6 +639,7 @@ int main(int argc, char **argv)
 {
 	const char *bdf = vfio_test_init(argc, argv);
 
+	vfio_catch_sigbus();
 	if (bdf)
 		probe_device(bdf);
 	return test_harness_run(argc, argv);
