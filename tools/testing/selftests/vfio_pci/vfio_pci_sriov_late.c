@@ -278,7 +278,7 @@ void test_cdev_token(struct test_ctx *t)
 	expect_bind_fails(t, iommufd, vf, NULL, "without a token", EACCES);
 	expect_bind_fails(t, iommufd, vf, token_wrong, "with a wrong token",
 			  EACCES);
-	fd = vfio_cdev_bind(vf, iommufd, token_b);
+	fd = vfio_cdev_bind(vf, iommufd, token_a);
 	if (!check(t, fd >= 0, "cdev bind of %s with the token: %s", vf,
 		   errname(-fd))) {
 		check_vendor(t, fd, vf, NVME_VENDOR);
@@ -287,7 +287,7 @@ void test_cdev_token(struct test_ctx *t)
 	}
 	if (other_bdf) {
 		/* the group of VFIO_PCI_PEER is not open yet either */
-		expect_bind_fails(t, iommufd, other_bdf, token_b,
+		expect_bind_fails(t, iommufd, other_bdf, token_a,
 				  "with a token it has no use for", EINVAL);
 		fd = vfio_cdev_bind(other_bdf, iommufd, NULL);
 		check(t, fd >= 0, "cdev bind of %s: %s", other_bdf,

@@ -13,12 +13,14 @@
  * vfio patch), the same checks run on the cdev path.
  *
  * The tokens go in the name given to the group, so everything here uses
- * the group + container path, one group fd per IOMMU group. The tests
- * build on each other in order; the end restores sriov_numvfs to 0 and
- * the enable_sriov parameter to what it was, whatever failed.
+ * the group + container path, one group fd per IOMMU group. Each test
+ * runs in a child of its own, from the PF as the program found it
+ * (fixture sriov_pf) or from the PF opened by a user who set token A with
+ * its two VFs enabled (fixture sriov_vfs); its teardown puts back
+ * sriov_numvfs 0 and the enable_sriov parameter, whatever failed.
  *
  * Most tests open the PF before its VFs exist and keep it open until they
- * are gone. vfs_before_pf_open then does what vfio_pci_sriov_demo (make
+ * are gone. vfs_before_pf_open does what vfio_pci_sriov_demo (make
  * run) does: VFs created on a freshly bound PF and left to sleep, the PF
  * opened by a user who sets the token, a VF opened by another; the VF must
  * answer from its hardware, before and after the PF's user closes the PF.
@@ -28,6 +30,7 @@
  * The expectations are upstream Linux 6.12's vfio-pci (the reference):
  * each errno pinned down here is what it returns.
  */
+#include "kselftest_harness.h"
 #include "vfio_pci_sriov.h"
 
 /* the token the PF's user sets, the one it opens with later, a wrong one */
@@ -64,179 +67,6 @@ static void uuid_str(char *buf, const __u8 *u)
 		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
 		 u[10], u[11], u[12], u[13], u[14], u[15]);
-}
-
-const char *errname(int err)
-{
-	const char *name = err ? strerrorname_np(err) : "success";
-
-	return name ? name : "an unknown errno";
-}
-
-/* A call that returned @ret, 0 or a negative errno, must fail with @want. */
-bool check_fails(struct test_ctx *t, int ret, int want,
-		 const char *what, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, what);
-	vsnprintf(msg, sizeof(msg), what, ap);
-	va_end(ap);
-	return check(t, ret == -want, "%s: expected %s, got %s", msg,
-		     errname(want), errname(-ret));
-}
-
-void fd_close(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-/* The attached group of @bdf: opened on first use, then shared. */
-static struct vfio_dev *group_of(struct test_ctx *t, const char *bdf)
-{
-	struct vfio_dev *g;
-	int id, i;
-
-	if (check_ok(t, sysfs_group_id(bdf, &id), "IOMMU group of %s", bdf))
-		return NULL;
-	for (i = 0; i < nr_groups; i++)
-		if (groups[i].group_id == id)
-			return &groups[i];
-	if (check(t, nr_groups < MAX_GROUPS, "more than %d groups",
-		  MAX_GROUPS))
-		return NULL;
-	g = &groups[nr_groups];
-	if (check(t, !vfio_group_attach(g, bdf), "group %d of %s: %s", id,
-		  bdf, g->err))
-		return NULL;
-	nr_groups++;
-	return g;
-}
-
-/*
- * VFIO_GROUP_GET_DEVICE_FD on the group of @bdf with the name @bdf
- * followed by @opts (NULL: the bare BDF). The device fd or -errno.
- */
-static int dev_get(struct test_ctx *t, const char *bdf, const char *opts,
-		   char *name, size_t len)
-{
-	struct vfio_dev *g = group_of(t, bdf);
-
-	snprintf(name, len, "%s%s%s", bdf, opts ? " " : "", opts ? opts : "");
-	if (!g)
-		return -ENODEV;
-	return vfio_group_get_device_fd(g, name);
-}
-
-/* Name "vf_token=@uuid" into @buf; returns @buf. */
-const char *token_opt(char *buf, size_t len, const char *uuid)
-{
-	snprintf(buf, len, "vf_token=%s", uuid);
-	return buf;
-}
-
-/* The open of @bdf with @opts must fail with @want. */
-void expect_open_fails(struct test_ctx *t, const char *bdf,
-		       const char *opts, int want)
-{
-	char name[128];
-	int fd;
-
-	fd = dev_get(t, bdf, opts, name, sizeof(name));
-	check_fails(t, fd < 0 ? fd : 0, want, "GET_DEVICE_FD(\"%s\")", name);
-	fd_close(&fd);
-}
-
-/* The vendor ID read through device fd @fd must be @want. */
-void check_vendor(struct test_ctx *t, int fd, const char *bdf,
-		  __u32 want)
-{
-	/* the config accessors need only the device fd */
-	struct vfio_dev d = { .device_fd = fd };
-	__u32 v = 0;
-
-	if (check_ok(t, vfio_cfg_read(&d, PCI_VENDOR_ID, 2, &v),
-		     "config read of %s's vendor ID", bdf))
-		return;
-	check(t, v == want, "%s's vendor ID reads 0x%04x, expected 0x%04x",
-	      bdf, v, want);
-}
-
-/*
- * The device behind @fd answers a read of its BAR0 itself: not all ones,
- * what a function that is gone (its PF reset) gives. A VF whose
- * controller the PF has not brought online reads 0 there.
- */
-void check_bar0(struct test_ctx *t, int fd, const char *bdf)
-{
-	struct vfio_region_info ri = {
-		.argsz = sizeof(ri),
-		.index = VFIO_PCI_BAR0_REGION_INDEX,
-	};
-	__u32 cap = 0;
-
-	if (check(t, !ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &ri),
-		  "BAR0 region info of %s: %s", bdf, strerror(errno)))
-		return;
-	if (check(t, pread(fd, &cap, 4, ri.offset) == 4,
-		  "BAR0 read of %s: %s", bdf, strerror(errno)))
-		return;
-	check(t, cap != 0xffffffff, "%s's BAR0 reads 0x%08x: the VF is gone",
-	      bdf, cap);
-}
-
-/*
- * The open of @bdf with @opts must succeed, and the device answer a
- * config read of its vendor ID with @vendor. The fd, or -1.
- */
-int expect_open(struct test_ctx *t, const char *bdf, const char *opts,
-		__u32 vendor)
-{
-	char name[128];
-	int fd;
-
-	fd = dev_get(t, bdf, opts, name, sizeof(name));
-	if (check(t, fd >= 0, "GET_DEVICE_FD(\"%s\") failed: %s", name,
-		  errname(-fd)))
-		return -1;
-	check_vendor(t, fd, bdf, vendor);
-	return fd;
-}
-
-/* VFIO_DEVICE_FEATURE PCI_VF_TOKEN with @flags and @data_len data bytes */
-int vf_token_feature(int fd, __u32 flags, const __u8 *uuid,
-		     size_t data_len)
-{
-	struct feature_arg a;
-
-	memset(&a, 0, sizeof(a));
-	a.hdr.argsz = sizeof(a.hdr) + data_len;
-	a.hdr.flags = flags | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
-	if (uuid)
-		memcpy(a.uuid, uuid, sizeof(a.uuid));
-	return ioctl(fd, VFIO_DEVICE_FEATURE, &a) ? -errno : 0;
-}
-
-/* sriov_numvfs of the PF, or -1 when it cannot be read */
-/* Find VF @i of the PF in sysfs, its address in vf_bdf[@i]; true on failure. */
-bool find_vf(struct test_ctx *t, int i)
-{
-	char link[16];
-
-	snprintf(link, sizeof(link), "virtfn%d", i);
-	return check_ok(t, sysfs_link_name(pf_bdf, link, vf_bdf[i],
-					   sizeof(vf_bdf[i])),
-			"link %s of %s", link, pf_bdf);
-}
-
-long numvfs(void)
-{
-	unsigned long n;
-
-	return sysfs_read_ulong(pf_bdf, "sriov_numvfs", &n) ? -1 : (long)n;
 }
 
 /* The value of the enable_sriov parameter, 'Y' or 'N', or 0. */
@@ -554,25 +384,6 @@ out:
 	close(efd);
 }
 
-/* the steps, in the order they run */
-static const struct sriov_step {
-	const char *name;
-	void (*fn)(struct test_ctx *t);
-} tests[] = {
-	{ "sriov_needs_param", test_sriov_needs_param },
-	{ "pf_token_feature", test_pf_token_feature },
-	{ "numvfs", test_numvfs },
-	{ "vf_token_required", test_vf_token_required },
-	{ "pf_d3_with_vfs", test_pf_d3_with_vfs },
-	{ "vf_feature_absent", test_vf_feature_absent },
-	{ "pf_token_while_vf_open", test_pf_token_while_vf_open },
-	{ "pf_open_sets_token", test_pf_open_sets_token },
-	{ "cdev_token", test_cdev_token },
-	{ "remove_waits_for_vf", test_remove_waits_for_vf },
-	{ "vfs_before_pf_open", test_vfs_before_pf_open },
-	{ "token_on_plain_device", test_token_on_plain_device },
-};
-
 /*
  * Put the PF back as it was found: every fd closed, no VFs, the parameter
  * at @param. Returns false (after saying why) when that failed.
@@ -582,7 +393,12 @@ static bool restore_pf(char param)
 	bool ok = true;
 	int ret;
 
-	close_all();
+	/*
+	 * The VFs go while the PF is still open: the base tree's driver
+	 * resets a PF as its last user closes it, which QEMU's nvme VFs do
+	 * not survive.
+	 */
+	fd_close(&vf_fd);
 	if (!disable_wait(REMOVE_MS)) {
 		vfio_diag("cleanup: sriov_numvfs = 0 of the test still waits");
 		return false;
@@ -597,6 +413,7 @@ static bool restore_pf(char param)
 			ok = false;
 		}
 	}
+	close_all();
 	if (param_value() != param) {
 		ret = sysfs_write_path(PARAM_SRIOV, param == 'Y' ? "1" : "0");
 		if (ret) {
@@ -628,55 +445,207 @@ static const char *pf_unusable(void)
 	return NULL;
 }
 
+/* the enable_sriov parameter as the program found it */
+static char param_found;
+
 /*
- * Run the tests in order, each reported through kselftest.h: they are the
- * steps of one scenario, each building on the PF, VFs and fds the one
- * before left, so they share this process rather than each having a child
- * and a fixture of its own.
+ * The PF opened by a user who set token A, and its VFs enabled and found:
+ * where the tests of the sriov_vfs fixture start. False, after saying why,
+ * when that failed.
  */
-static void run_tests(void)
+static bool vfs_up(struct test_ctx *t)
 {
+	int i;
+
+	pf_fd = expect_open(t, pf_bdf, NULL, NVME_VENDOR);
+	if (pf_fd < 0 ||
+	    check_ok(t, vf_token_feature(pf_fd, VFIO_DEVICE_FEATURE_SET,
+					 token_a, UUID_LEN),
+		     "FEATURE SET PCI_VF_TOKEN %s", uuid_a) ||
+	    check_ok(t, sysfs_write(pf_bdf, "sriov_numvfs", "2"),
+		     "sriov_numvfs = 2"))
+		return false;
+	for (i = 0; i < NR_VFS; i++)
+		if (find_vf(t, i))
+			return false;
+	have_vfs = true;
+	return true;
+}
+
+/* VF 0 opened with token A as @t's starting point, unless it is already */
+static bool vf_up(struct test_ctx *t)
+{
+	char opt[64];
+
+	if (vf_fd < 0)
+		vf_fd = expect_open(t, vf_bdf[0],
+				    token_opt(opt, sizeof(opt), uuid_a),
+				    NVME_VENDOR);
+	return vf_fd >= 0;
+}
+
+/*
+ * What both fixtures do around a test: the test's checks set up (@why,
+ * KSFT_SKIP or KSFT_FAIL, when it is not to run), and afterwards the PF
+ * put back as the program found it, whatever failed.
+ */
+static int sriov_begin(struct test_ctx *t, const char *name, char *why,
+		       size_t len)
+{
+	return vfio_test_begin(t, NULL, VFIO_MODE_GROUP, pf_bdf, name, why,
+			       len);
+}
+
+static int sriov_end(struct test_ctx *t, char *why, size_t len)
+{
+	if (!restore_pf(param_found))
+		check(t, false, "the PF could not be put back as it was");
+	return vfio_test_end(t, why, len);
+}
+
+/*
+ * sriov_pf: the PF as the program found it (bound to vfio-pci, no VFs,
+ * enable_sriov on) and nothing open.
+ */
+FIXTURE(sriov_pf) {
 	struct test_ctx t;
+};
+
+FIXTURE_SETUP(sriov_pf)
+{
 	char why[256];
-	size_t i;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		why[0] = '\0';
-		ret = vfio_test_begin(&t, NULL, VFIO_MODE_GROUP, pf_bdf,
-				      tests[i].name, why, sizeof(why));
-		if (ret == KSFT_PASS) {
-			tests[i].fn(&t);
-			ret = vfio_test_end(&t, why, sizeof(why));
-		}
-		ksft_test_result_code(ret, tests[i].name, why[0] ? "%s" : NULL,
-				      why);
+	ret = sriov_begin(&self->t, _metadata->name, why, sizeof(why));
+	if (ret == KSFT_SKIP)
+		SKIP(return, "%s", why);
+	if (ret != KSFT_PASS) {
+		ksft_print_msg("%s\n", why);
+		_metadata->exit_code = KSFT_FAIL;
 	}
+}
+
+FIXTURE_TEARDOWN(sriov_pf)
+{
+	int ret = sriov_end(&self->t, _metadata->results->reason,
+			    sizeof(_metadata->results->reason));
+
+	if (ret != KSFT_PASS && _metadata->exit_code != KSFT_FAIL)
+		_metadata->exit_code = ret;
+}
+
+/* sriov_vfs: the PF opened with token A, its two VFs enabled (vfs_up()) */
+FIXTURE(sriov_vfs) {
+	struct test_ctx t;
+};
+
+FIXTURE_SETUP(sriov_vfs)
+{
+	char why[256];
+	int ret;
+
+	ret = sriov_begin(&self->t, _metadata->name, why, sizeof(why));
+	if (ret == KSFT_SKIP)
+		SKIP(return, "%s", why);
+	if (ret == KSFT_PASS && vfs_up(&self->t))
+		return;
+	if (ret != KSFT_PASS)
+		ksft_print_msg("%s\n", why);
+	restore_pf(param_found);
+	_metadata->exit_code = KSFT_FAIL;
+}
+
+FIXTURE_TEARDOWN(sriov_vfs)
+{
+	int ret = sriov_end(&self->t, _metadata->results->reason,
+			    sizeof(_metadata->results->reason));
+
+	if (ret != KSFT_PASS && _metadata->exit_code != KSFT_FAIL)
+		_metadata->exit_code = ret;
+}
+
+TEST_F_TIMEOUT(sriov_pf, sriov_needs_param, VFIO_TEST_TIMEOUT)
+{
+	test_sriov_needs_param(&self->t);
+}
+
+TEST_F_TIMEOUT(sriov_pf, pf_token_feature, VFIO_TEST_TIMEOUT)
+{
+	test_pf_token_feature(&self->t);
+}
+
+TEST_F_TIMEOUT(sriov_pf, numvfs, VFIO_TEST_TIMEOUT)
+{
+	/* the VFs are created under a PF whose user set a token */
+	test_pf_token_feature(&self->t);
+	test_numvfs(&self->t);
+}
+
+TEST_F_TIMEOUT(sriov_pf, vfs_before_pf_open, VFIO_TEST_TIMEOUT)
+{
+	test_vfs_before_pf_open(&self->t);
+}
+
+TEST_F_TIMEOUT(sriov_pf, token_on_plain_device, VFIO_TEST_TIMEOUT)
+{
+	test_token_on_plain_device(&self->t);
+}
+
+TEST_F_TIMEOUT(sriov_vfs, vf_token_required, VFIO_TEST_TIMEOUT)
+{
+	test_vf_token_required(&self->t);
+}
+
+TEST_F_TIMEOUT(sriov_vfs, pf_d3_with_vfs, VFIO_TEST_TIMEOUT)
+{
+	if (vf_up(&self->t))
+		test_pf_d3_with_vfs(&self->t);
+}
+
+TEST_F_TIMEOUT(sriov_vfs, vf_feature_absent, VFIO_TEST_TIMEOUT)
+{
+	if (vf_up(&self->t))
+		test_vf_feature_absent(&self->t);
+}
+
+TEST_F_TIMEOUT(sriov_vfs, pf_token_while_vf_open, VFIO_TEST_TIMEOUT)
+{
+	if (vf_up(&self->t))
+		test_pf_token_while_vf_open(&self->t);
+}
+
+TEST_F_TIMEOUT(sriov_vfs, pf_open_sets_token, VFIO_TEST_TIMEOUT)
+{
+	test_pf_open_sets_token(&self->t);
+}
+
+TEST_F_TIMEOUT(sriov_vfs, cdev_token, VFIO_TEST_TIMEOUT)
+{
+	test_cdev_token(&self->t);
+}
+
+TEST_F_TIMEOUT(sriov_vfs, remove_waits_for_vf, VFIO_TEST_TIMEOUT)
+{
+	if (vf_up(&self->t))
+		test_remove_waits_for_vf(&self->t);
 }
 
 int main(int argc, char **argv)
 {
 	const char *why;
-	char param;
 
 	pf_bdf = vfio_test_init(argc, argv);
-	if (!pf_bdf)
-		return KSFT_PASS;
 	other_bdf = vfio_test_peer();
 	uuid_str(uuid_a, token_a);
 	uuid_str(uuid_b, token_b);
 	uuid_str(uuid_wrong, token_wrong);
-
-	ksft_print_header();
-	why = pf_unusable();
-	if (why)
-		ksft_exit_fail_msg("PF %s: %s\n", pf_bdf, why);
-	ksft_set_plan(ARRAY_SIZE(tests));
-	param = param_value();
-	vfio_diag("PF %s, enable_sriov=%c, tokens A %s B %s", pf_bdf, param,
-		  uuid_a, uuid_b);
-	run_tests();
-	if (!restore_pf(param))
-		ksft_exit_fail();
-	ksft_finished();
+	if (pf_bdf) {
+		why = pf_unusable();
+		if (why)
+			ksft_exit_fail_msg("PF %s: %s\n", pf_bdf, why);
+		param_found = param_value();
+		vfio_diag("PF %s, enable_sriov=%c, tokens A %s B %s", pf_bdf,
+			  param_found, uuid_a, uuid_b);
+	}
+	return test_harness_run(argc, argv);
 }
