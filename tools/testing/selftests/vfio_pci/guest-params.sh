@@ -228,8 +228,8 @@ params_alias_mlx5() {
 		if ours; then
 			ktap_res 1 alias_mlx5_vfio_pci "no module mlx5_vfio_pci"
 		else
-			ktap_skip alias_mlx5_vfio_pci \
-				"no mlx5 VFIO driver in this flavor (the base tree's needs mlx5_core)"
+			ktap_skip alias_mlx5_vfio_pci "no mlx5 VFIO driver in this" \
+				"flavor (the base tree's needs mlx5_core)"
 		fi
 		return
 	fi
@@ -392,7 +392,8 @@ params_bad() {
 params_skip() {
 	local t
 	for t; do
-		ktap_skip "$t" "runs on vm and upstream (parameter plumbing, slow on the debug kernel)"
+		ktap_skip "$t" "runs on vm and upstream (parameter plumbing," \
+			"slow on the debug kernel)"
 	done
 }
 
