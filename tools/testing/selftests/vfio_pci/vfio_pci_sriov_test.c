@@ -485,15 +485,27 @@ static bool vf_up(struct test_ctx *t)
 }
 
 /*
- * What both fixtures do around a test: the test's checks set up (@why,
- * KSFT_SKIP or KSFT_FAIL, when it is not to run), and afterwards the PF
- * put back as the program found it, whatever failed.
+ * What both fixtures do around a test: the test's checks set up and
+ * enable_sriov turned on (@why, KSFT_SKIP or KSFT_FAIL, when the test is
+ * not to run), and afterwards the PF put back as the program found it,
+ * whatever failed.
  */
 static int sriov_begin(struct test_ctx *t, const char *name, char *why,
 		       size_t len)
 {
-	return vfio_test_begin(t, NULL, VFIO_MODE_GROUP, pf_bdf, name, why,
-			       len);
+	int ret;
+
+	ret = vfio_test_begin(t, NULL, VFIO_MODE_GROUP, pf_bdf, name, why,
+			      len);
+	if (ret != KSFT_PASS)
+		return ret;
+	ret = sysfs_write_path(PARAM_SRIOV, "1");
+	if (ret) {
+		snprintf(why, len, "write 1 to %s: %s", PARAM_SRIOV,
+			 errname(-ret));
+		return KSFT_FAIL;
+	}
+	return KSFT_PASS;
 }
 
 static int sriov_end(struct test_ctx *t, char *why, size_t len)
@@ -504,8 +516,8 @@ static int sriov_end(struct test_ctx *t, char *why, size_t len)
 }
 
 /*
- * sriov_pf: the PF as the program found it (bound to vfio-pci, no VFs,
- * enable_sriov on) and nothing open.
+ * sriov_pf: the PF as the program found it (bound to vfio-pci, no VFs)
+ * with enable_sriov on, and nothing open.
  */
 FIXTURE(sriov_pf) {
 	struct test_ctx t;
