@@ -591,7 +591,7 @@ TEST_F_TIMEOUT(vfio_dev, info_caps, FAIL_NTH_TIMEOUT)
 	test_info_caps(&self->t);
 }
 
-TEST_F_TIMEOUT(vfio_dev, sysfs_bind, FAIL_NTH_TIMEOUT)
+TEST_F_TIMEOUT(vfio_own, sysfs_bind, FAIL_NTH_TIMEOUT)
 {
 	test_sysfs_bind(&self->t);
 }
@@ -611,12 +611,12 @@ TEST_F_TIMEOUT(vfio_dev, vf_open, FAIL_NTH_TIMEOUT)
 	test_vf_open(&self->t);
 }
 
-TEST_F_TIMEOUT(vfio_dev, mlx5_aux, FAIL_NTH_TIMEOUT)
+TEST_F_TIMEOUT(vfio_own, mlx5_aux, FAIL_NTH_TIMEOUT)
 {
 	test_mlx5_aux(&self->t);
 }
 
-TEST_F_TIMEOUT(vfio_dev, dev_open, FAIL_NTH_TIMEOUT)
+TEST_F_TIMEOUT(vfio_own, dev_open, FAIL_NTH_TIMEOUT)
 {
 	test_open(&self->t);
 }

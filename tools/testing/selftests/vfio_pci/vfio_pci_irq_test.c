@@ -411,7 +411,7 @@ TEST_F_TIMEOUT(vfio_dev, ioeventfd, VFIO_TEST_TIMEOUT)
 }
 
 /* last: it unbinds and rebinds the device */
-TEST_F_TIMEOUT(vfio_dev, unbind_request, VFIO_TEST_TIMEOUT)
+TEST_F_TIMEOUT(vfio_own, unbind_request, VFIO_TEST_TIMEOUT)
 {
 	test_unbind_request_settled(&self->t);
 }

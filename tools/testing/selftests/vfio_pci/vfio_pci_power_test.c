@@ -595,12 +595,12 @@ TEST_F_TIMEOUT(vfio_dev, open_awake, VFIO_TEST_TIMEOUT)
 	test_open_awake(&self->t);
 }
 
-TEST_F_TIMEOUT(vfio_dev, idle_sleep, VFIO_TEST_TIMEOUT)
+TEST_F_TIMEOUT(vfio_own, idle_sleep, VFIO_TEST_TIMEOUT)
 {
 	test_idle_sleep(&self->t);
 }
 
-TEST_F_TIMEOUT(vfio_dev, unopened_line, VFIO_TEST_TIMEOUT)
+TEST_F_TIMEOUT(vfio_own, unopened_line, VFIO_TEST_TIMEOUT)
 {
 	test_unopened_line(&self->t);
 }
@@ -625,12 +625,12 @@ TEST_F_TIMEOUT(vfio_dev, bad_args, VFIO_TEST_TIMEOUT)
 	test_bad_args(&self->t);
 }
 
-TEST_F_TIMEOUT(vfio_dev, close_asleep, VFIO_TEST_TIMEOUT)
+TEST_F_TIMEOUT(vfio_own, close_asleep, VFIO_TEST_TIMEOUT)
 {
 	test_close_asleep(&self->t);
 }
 
-TEST_F_TIMEOUT(vfio_dev, close_asleep_wakeup, VFIO_TEST_TIMEOUT)
+TEST_F_TIMEOUT(vfio_own, close_asleep_wakeup, VFIO_TEST_TIMEOUT)
 {
 	test_close_asleep_wakeup(&self->t);
 }

@@ -688,13 +688,13 @@ TEST_F_TIMEOUT(vfio_dev, hot_reset_foreign_group, VFIO_TEST_TIMEOUT)
 	test_hot_reset_foreign_group(&self->t);
 }
 
-/* last: it closes and reopens the device */
-TEST_F_TIMEOUT(vfio_dev, reset_between_users, VFIO_TEST_TIMEOUT)
+/* the device its own: it closes and reopens it */
+TEST_F_TIMEOUT(vfio_own, reset_between_users, VFIO_TEST_TIMEOUT)
 {
 	test_reset_between_users(&self->t);
 }
 
-TEST_F_TIMEOUT(vfio_dev, master_at_open, VFIO_TEST_TIMEOUT)
+TEST_F_TIMEOUT(vfio_own, master_at_open, VFIO_TEST_TIMEOUT)
 {
 	test_master_at_open(&self->t);
 }

@@ -495,8 +495,8 @@ static int sriov_begin(struct test_ctx *t, const char *name, char *why,
 {
 	int ret;
 
-	ret = vfio_test_begin(t, NULL, VFIO_MODE_GROUP, pf_bdf, name, why,
-			      len);
+	ret = vfio_test_begin(t, NULL, VFIO_MODE_GROUP, pf_bdf, true, name,
+			      why, len);
 	if (ret != KSFT_PASS)
 		return ret;
 	ret = sysfs_write_path(PARAM_SRIOV, "1");

@@ -195,7 +195,7 @@ static const char *not_run(const char *name)
 }
 
 int vfio_test_begin(struct test_ctx *t, struct vfio_dev *d,
-		    enum vfio_open_mode mode, const char *bdf,
+		    enum vfio_open_mode mode, const char *bdf, bool own,
 		    const char *name, char *why, size_t len)
 {
 	const char *reason;
@@ -224,9 +224,14 @@ int vfio_test_begin(struct test_ctx *t, struct vfio_dev *d,
 	 */
 	t->xfail = env_reason("VFIO_TEST_XFAIL", name,
 			      "expected to fail (VFIO_TEST_XFAIL)");
+	if ((own || !d) && vfio_holder_release()) {
+		snprintf(why, len, "%s: the holder process does not answer",
+			 t->name);
+		return KSFT_FAIL;
+	}
 	if (!d)
 		return KSFT_PASS;
-	if (vfio_dev_open(d, bdf, mode)) {
+	if (own ? vfio_dev_open(d, bdf, mode) : vfio_holder_open(d, bdf, mode)) {
 		snprintf(why, len, "%s: cannot open %s: %s", t->name, bdf,
 			 d->err);
 		return KSFT_FAIL;
@@ -258,7 +263,7 @@ int vfio_test_end(struct test_ctx *t, char *why, size_t len)
 const char *vfio_test_init(int argc, char **argv)
 {
 	const char *bdf = vfio_test_device();
-	int i;
+	int i, ret;
 
 	/* each test's child leaves with _exit(): nothing may stay buffered */
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -270,5 +275,9 @@ const char *vfio_test_init(int argc, char **argv)
 	if (!sysfs_device_exists(bdf))
 		ksft_exit_fail_msg("no PCI device %s in /sys/bus/pci/devices\n",
 				   bdf);
+	ret = vfio_holder_start(bdf);
+	if (ret)
+		ksft_exit_fail_msg("cannot start the holder of %s: %s\n", bdf,
+				   strerror(-ret));
 	return bdf;
 }

@@ -63,23 +63,49 @@ const char *vfio_test_device(void);
 const char *vfio_test_peer(void);
 
 /*
+ * vfio_holder_start() - fork the holder of @bdf (vfio_holder.c), which
+ * keeps the device open from one test to the next.
+ * Return: 0 or a negative errno.
+ */
+int vfio_holder_start(const char *bdf);
+
+/*
+ * vfio_holder_open() - @d opened in @mode: the holder's open files, the
+ * holder opening them when it has the device open in no or the other mode;
+ * without a holder, vfio_dev_open(). The files in @d are the caller's to
+ * close; the holder's stay open.
+ * Return: 0, or a negative errno with the reason in @d->err.
+ */
+int vfio_holder_open(struct vfio_dev *d, const char *bdf,
+		     enum vfio_open_mode mode);
+
+/*
+ * vfio_holder_release() - the holder closes the device, if it has it open.
+ * Return: 0 or a negative errno.
+ */
+int vfio_holder_release(void);
+
+/*
  * vfio_test_init() - what main() does before test_harness_run(): stdout
- * line-buffered, and the device checked: every test skipped when
- * $VFIO_PCI_DEV is not set, the program failed when it names no device.
+ * line-buffered, the device checked (every test skipped when
+ * $VFIO_PCI_DEV is not set, the program failed when it names no device)
+ * and its holder started.
  * Return: the device, or NULL when the harness only lists or helps.
  */
 const char *vfio_test_init(int argc, char **argv);
 
 /*
  * vfio_test_begin() - set up @t for the test @name on @bdf, the device to
- * be opened in @mode (or not at all, @d NULL). The environment picks
+ * be opened in @mode (or not at all, @d NULL). The device is the holder's
+ * open (vfio_holder_open()), or with @own (and with no @d) the test's
+ * alone: the holder closes it first. The environment picks
  * tests: VFIO_TEST_ONLY runs only those it names, VFIO_TEST_SKIP skips
  * some and VFIO_TEST_XFAIL expects some to fail (see vfio_test.c).
  * Return: KSFT_PASS with @t ready to run, KSFT_SKIP or KSFT_FAIL with the
  * reason in @why (@len bytes).
  */
 int vfio_test_begin(struct test_ctx *t, struct vfio_dev *d,
-		    enum vfio_open_mode mode, const char *bdf,
+		    enum vfio_open_mode mode, const char *bdf, bool own,
 		    const char *name, char *why, size_t len);
 
 /*
