@@ -46,7 +46,7 @@ rm -rf "$dir"
 		exit 1
 	for run in "vfio_pci_reset_test hot_reset" "vfio_pci_irq_test msi"; do
 		set -- $run
-		VFIO_TEST_ONLY=$2 VFIO_PCI_DEV=$edu "$RIG_BIN/$1" \
+		VFIO_PCI_DEV=$edu "$RIG_BIN/$1" -t "$2" \
 			> "$RIG_OUT/$1.ktap" || {
 			echo "$1 ($2) failed after the ERR event"
 			exit 1

@@ -11,20 +11,31 @@ RIG_BIN=$RIG_KSFT/vfio_pci
 # kselftest runner, whose KTAP holds the program's, prefixed "# ". Fails
 # when the runner says the program failed: a test failed, the program
 # crashed or ran past the runner's time limit (its "settings" file).
+# VFIO_TEST_ONLY=NAME[,NAME...] runs those tests alone, by the harness's
+# "-t NAME" (KSELFTEST_<PROGRAM>_ARGS, for the runner): the others are
+# neither run nor reported.
 # On the debug flavor the program runs alone, its exit status the
 # harness's (KSFT_SKIP when every test skipped): there each process the
 # runner starts (some 40 a program) costs seconds, and one program that
 # took 7.6 s alone took 182 s through the runner. The suite's watchdog
 # bounds it.
 vfio_selftest() {
-	local log=$TMPDIR/ksft-$1.log rc
+	local log=$TMPDIR/ksft-$1.log args='' name rc ifs=$IFS
+
+	IFS=,
+	for name in ${VFIO_TEST_ONLY:-}; do
+		args="$args -t $name"
+	done
+	IFS=$ifs
 	if [ "$RIG_FLAVOR" = debug ]; then
-		VFIO_PCI_DEV=$2 VFIO_PCI_PEER=${3:-} "$RIG_BIN/$1"
+		# shellcheck disable=SC2086 # one word per argument
+		VFIO_PCI_DEV=$2 VFIO_PCI_PEER=${3:-} "$RIG_BIN/$1" $args
 		rc=$?
 		[ $rc -eq 0 ] || [ $rc -eq 4 ]
 		return
 	fi
-	VFIO_PCI_DEV=$2 VFIO_PCI_PEER=${3:-} \
+	env "KSELFTEST_$(echo "$1" | tr a-z A-Z)_ARGS=$args" \
+		VFIO_PCI_DEV="$2" VFIO_PCI_PEER="${3:-}" \
 		"$RIG_KSFT/run_kselftest.sh" -t "vfio_pci:$1" 2>&1 | tee "$log"
 	grep -q "^ok 1 selftests: vfio_pci: $1\( #.*\)\?$" "$log"
 }
