@@ -145,13 +145,18 @@ mt_prog() { # mt_prog PROGRAM VENDOR:DEVICE TESTS [VAR=VALUE...]
 	p=$1 b=$(mt_dev "$2") || return 1
 	o=$3
 	shift 3
+	a=
+	for t in $(echo "$o" | tr , ' '); do
+		a="$a -t $t"
+	done
+	# shellcheck disable=SC2086 # $a: one word per argument
 	if [ "$p" = vfio_pci_sriov_test ]; then
 		# the second device, neither PF nor VF; our cdev bind has a token
 		e=$(mt_dev 1234:11e8) || return 1
-		env VFIO_TEST_ONLY="$o" VFIO_CDEV_TOKEN=required "$@" \
-			VFIO_PCI_DEV="$b" VFIO_PCI_PEER="$e" "$RIG_BIN/$p"
+		env VFIO_CDEV_TOKEN=required "$@" VFIO_PCI_DEV="$b" \
+			VFIO_PCI_PEER="$e" "$RIG_BIN/$p" $a
 	else
-		env VFIO_TEST_ONLY="$o" "$@" VFIO_PCI_DEV="$b" "$RIG_BIN/$p"
+		env "$@" VFIO_PCI_DEV="$b" "$RIG_BIN/$p" $a
 	fi > "$TMPDIR/mt.out" 2>&1
 	rc=$?
 	cat "$TMPDIR/mt.out"

@@ -13,7 +13,8 @@
 FAIL_NTH_DEVICES="edu:1234:11e8 e1000e:8086:10d3 nvme:1b36:0010"
 
 # Tests not to run, as VFIO_TEST_SKIP takes them ("" runs them all), and
-# the only ones to run, as VFIO_TEST_ONLY takes them ("" for all). Sweeps
+# the only ones to run, as vfio_selftest's VFIO_TEST_ONLY takes them (""
+# for all). Sweeps
 # that pass through a base-tree function with a broken error path spare
 # that function (the program says which, and why), so none is skipped.
 FAIL_NTH_SKIP=${FAIL_NTH_SKIP-}

@@ -126,19 +126,6 @@ static bool listed(const char *list, const char *end, const char *name)
 }
 
 /*
- * VFIO_TEST_ONLY, when set, names the tests to run, comma separated; the
- * others are reported as skipped.
- */
-static bool selected(const char *name)
-{
-	const char *only = getenv("VFIO_TEST_ONLY");
-
-	if (!only || !*only)
-		return true;
-	return listed(only, only + strlen(only), name);
-}
-
-/*
  * Return: the REASON of the list "NAME[,NAME...]:REASON" in the environment
  * variable @var when it names @name, @fallback when it names @name with no
  * reason, or NULL.
@@ -181,16 +168,14 @@ const char *vfio_test_peer(void)
 }
 
 /*
- * Why the test @name is not to run, or NULL. VFIO_TEST_ONLY, when set,
- * names the tests to run, comma separated. VFIO_TEST_SKIP, of the form
+ * Why the test @name is not to run, or NULL (the harness's -t and -T pick
+ * the tests that run at all). VFIO_TEST_SKIP, of the form
  * "NAME[,NAME...]:REASON", names tests not to run at all, for REASON: a
  * known failure of the driver under test that would spoil the rest of the
  * run (its kernel log, the device).
  */
 static const char *not_run(const char *name)
 {
-	if (!selected(name))
-		return "not in VFIO_TEST_ONLY";
 	return env_reason("VFIO_TEST_SKIP", name, "skipped by VFIO_TEST_SKIP");
 }
 

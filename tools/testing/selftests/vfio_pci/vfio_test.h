@@ -98,9 +98,9 @@ const char *vfio_test_init(int argc, char **argv);
  * vfio_test_begin() - set up @t for the test @name on @bdf, the device to
  * be opened in @mode (or not at all, @d NULL). The device is the holder's
  * open (vfio_holder_open()), or with @own (and with no @d) the test's
- * alone: the holder closes it first. The environment picks
- * tests: VFIO_TEST_ONLY runs only those it names, VFIO_TEST_SKIP skips
- * some and VFIO_TEST_XFAIL expects some to fail (see vfio_test.c).
+ * alone: the holder closes it first. The environment picks tests:
+ * VFIO_TEST_SKIP skips some and VFIO_TEST_XFAIL expects some to fail (see
+ * vfio_test.c); the harness's -t picks those that run.
  * Return: KSFT_PASS with @t ready to run, KSFT_SKIP or KSFT_FAIL with the
  * reason in @why (@len bytes).
  */
