@@ -288,10 +288,10 @@ static void msi_disable(struct vfio_pci_core_device *vdev)
 	for (i = 0; i < vdev->num_ctx; i++)
 		msi_vector_release(&vdev->irq_ctx[i]);
 	pci_free_irq_vectors(vdev->pdev);
-	vfio_pci_decode_unlock_restore(vdev, cmd);
 	/* MSI off turns INTx back on: keep a shared line quiet */
 	if (vdev->pci_2_3)
 		pci_intx(vdev->pdev, 0);
+	vfio_pci_decode_unlock_restore(vdev, cmd);
 	vdev->irq_type = VFIO_PCI_IRQ_NONE;
 	vdev->msi_enabled = 0;
 	vfio_pci_irq_ctx_free(vdev);

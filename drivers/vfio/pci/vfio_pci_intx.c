@@ -96,13 +96,37 @@ static bool intx_unmask_locked(struct vfio_pci_core_device *vdev)
 	return false;
 }
 
-static void intx_mask(struct vfio_pci_core_device *vdev)
+/*
+ * irqlock for a change of the INTx-disable bit made outside a config
+ * write, which holds memory_lock already: pci_intx() reads the command
+ * register and writes it back, and a reset between the two (which saves,
+ * clears and restores the register) would have memory decode turned off
+ * behind the decode lock's back. memory_lock is held for read around it.
+ */
+static unsigned long intx_bit_lock(struct vfio_pci_core_device *vdev)
+	__acquires(&vdev->irqlock)
 {
 	unsigned long flags;
 
+	vfio_pci_decode_hold(vdev);
 	spin_lock_irqsave(&vdev->irqlock, flags);
-	intx_mask_locked(vdev);
+	return flags;
+}
+
+static void intx_bit_unlock(struct vfio_pci_core_device *vdev,
+			    unsigned long flags)
+	__releases(&vdev->irqlock)
+{
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	vfio_pci_core_decode_read_unlock(vdev);
+}
+
+static void intx_mask(struct vfio_pci_core_device *vdev)
+{
+	unsigned long flags = intx_bit_lock(vdev);
+
+	intx_mask_locked(vdev);
+	intx_bit_unlock(vdev, flags);
 }
 
 /**
@@ -230,11 +254,11 @@ static int intx_enable(struct vfio_pci_core_device *vdev,
 	 * write, the unmask eventfd) finds the line in the state
 	 * intx_masked describes and never enables it twice.
 	 */
-	spin_lock_irqsave(&vdev->irqlock, flags);
+	flags = intx_bit_lock(vdev);
 	vdev->intx_masked = true;
 	if (vdev->pci_2_3)
 		pci_intx(pdev, 0);
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	intx_bit_unlock(vdev, flags);
 
 	ret = request_irq(pdev->irq, intx_handler,
 			  vdev->pci_2_3 ? IRQF_SHARED : IRQF_NO_AUTOEN,
@@ -243,7 +267,7 @@ static int intx_enable(struct vfio_pci_core_device *vdev,
 		goto err_free_name;
 	ctx->irq = pdev->irq;
 
-	spin_lock_irqsave(&vdev->irqlock, flags);
+	flags = intx_bit_lock(vdev);
 	vdev->irq_type = VFIO_PCI_INTX_IRQ_INDEX;
 	vdev->intx_masked = vdev->intx_user_disabled;
 	if (!vdev->intx_masked) {
@@ -252,7 +276,7 @@ static int intx_enable(struct vfio_pci_core_device *vdev,
 		else
 			enable_irq(pdev->irq);
 	}
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	intx_bit_unlock(vdev, flags);
 	return 0;
 
 err_free_name:
@@ -285,12 +309,12 @@ void vfio_pci_intx_disable(struct vfio_pci_core_device *vdev)
 	 * leaves it alone from here on. Nobody listens any more, so a
 	 * shared line is kept quiet with the INTx-disable bit.
 	 */
-	spin_lock_irqsave(&vdev->irqlock, flags);
+	flags = intx_bit_lock(vdev);
 	vdev->irq_type = VFIO_PCI_IRQ_NONE;
 	vdev->intx_masked = false;
 	if (vdev->pci_2_3)
 		pci_intx(vdev->pdev, 0);
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	intx_bit_unlock(vdev, flags);
 	free_irq(ctx->irq, vdev);
 	vfio_pci_trigger_replace(&vdev->intx_trigger, NULL);
 	kfree(ctx->name);

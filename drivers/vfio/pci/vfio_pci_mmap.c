@@ -37,7 +37,9 @@
  *   from an ioctl, a read or a write (exported, for drivers too);
  *   vfio_pci_decode_read_lock_awake() for a fault, and
  *   vfio_pci_decode_read_trylock_awake() for an ioeventfd's wakeup, which
- *   cannot sleep; all end with vfio_pci_core_decode_read_unlock();
+ *   cannot sleep; vfio_pci_decode_hold() for the kernel's own
+ *   read-modify-write of the command register, whatever the decode; all
+ *   end with vfio_pci_core_decode_read_unlock();
  * - vfio_pci_decode_lock(), a change that may turn decode off, and
  *   vfio_pci_decode_lock_in_set() for each member of a reset set; both end
  *   with vfio_pci_decode_unlock(), which reads decode back;
@@ -248,12 +250,21 @@ u16 vfio_pci_decode_lock_on(struct vfio_pci_core_device *vdev)
  * vfio_pci_decode_unlock_restore() - end vfio_pci_decode_lock_on()
  * @vdev: the device
  * @cmd: what vfio_pci_decode_lock_on() returned
+ *
+ * Turns memory decode back off when @cmd had it off; the other bits of
+ * the command register keep what was written meanwhile (the PCI core
+ * sets and clears INTx-disable as MSI goes on and off).
  */
 void vfio_pci_decode_unlock_restore(struct vfio_pci_core_device *vdev,
 				    u16 cmd)
 {
-	if (!(cmd & PCI_COMMAND_MEMORY))
-		pci_write_config_word(vdev->pdev, PCI_COMMAND, cmd);
+	u16 now = 0;
+
+	if (!(cmd & PCI_COMMAND_MEMORY)) {
+		pci_read_config_word(vdev->pdev, PCI_COMMAND, &now);
+		pci_write_config_word(vdev->pdev, PCI_COMMAND,
+				      now & ~PCI_COMMAND_MEMORY);
+	}
 	/* a function woken from D3hot decodes again, as its COMMAND says */
 	vfio_pci_decode_unlock(vdev);
 }
@@ -332,9 +343,26 @@ int vfio_pci_decode_read_trylock_awake(struct vfio_pci_core_device *vdev)
 }
 
 /**
+ * vfio_pci_decode_hold() - keep resets and decode changes out
+ * @vdev: an open device
+ *
+ * For the kernel's own read-modify-write of the command register outside
+ * the decode lock's other forms: the INTx-disable bit, set and cleared by
+ * SET_IRQS on INTx. A reset saves the register, clears it and writes it
+ * back; a value read before that write and written after it would turn
+ * memory decode off behind the lock's back. Holds memory_lock for read
+ * whatever the decode, so the accesses themselves are not refused.
+ * Ends with vfio_pci_core_decode_read_unlock().
+ */
+void vfio_pci_decode_hold(struct vfio_pci_core_device *vdev)
+{
+	down_read(&vdev->memory_lock);
+}
+
+/**
  * vfio_pci_core_decode_read_unlock() - leave an access to BAR memory
- * @vdev: the device, entered with vfio_pci_core_decode_read_lock() or
- *	one of its _awake forms
+ * @vdev: the device, entered with vfio_pci_core_decode_read_lock(), one
+ *	of its _awake forms or vfio_pci_decode_hold()
  *
  * Context: the decode lock held for read.
  */

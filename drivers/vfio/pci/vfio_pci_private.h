@@ -25,7 +25,7 @@
  *    around every access to BAR memory, write around every change that
  *    may turn decode off. A slot or bus reset takes it for write on every
  *    member of the device set, nested under the set's lock. Taken only
- *    through the vfio_pci_*decode_*lock*() functions of vfio_pci_mmap.c.
+ *    through the vfio_pci_*decode_*() functions of vfio_pci_mmap.c.
  * 5. &vfio_pci_core_device.cfg_lock, the virtual config space.
  * 6. &vfio_pci_core_device.bar_lock, the lazily created BAR mappings.
  * 7. &vfio_pci_core_device.irqlock, a spinlock: the INTx mask state,
@@ -491,6 +491,7 @@ u16 vfio_pci_decode_lock_on(struct vfio_pci_core_device *vdev);
 void vfio_pci_decode_unlock_restore(struct vfio_pci_core_device *vdev,
 				    u16 cmd);
 void vfio_pci_decode_wake(struct vfio_pci_core_device *vdev);
+void vfio_pci_decode_hold(struct vfio_pci_core_device *vdev);
 int vfio_pci_decode_read_lock_awake(struct vfio_pci_core_device *vdev);
 int vfio_pci_decode_read_trylock_awake(struct vfio_pci_core_device *vdev);
 
