@@ -173,6 +173,7 @@ void edu_bad_set_irqs(struct test_ctx *t);
 void bad_set_irqs_any(struct test_ctx *t);
 void edu_stress(struct test_ctx *t);
 void stress_any(struct test_ctx *t);
+void intx_reset_race(struct test_ctx *t);
 void edu_ioeventfd(struct test_ctx *t);
 void e1000e_ioeventfd(struct test_ctx *t);
 void ioeventfd_any(struct test_ctx *t);

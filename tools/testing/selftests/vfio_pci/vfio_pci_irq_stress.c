@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The stress test of vfio_pci_irq_test: threads race SET_IRQS calls,
+ * The stress tests of vfio_pci_irq_test: threads race SET_IRQS calls,
  * config space writes and device resets for a few seconds. On edu, which
  * keeps raising interrupts meanwhile, around INTx and MSI; on any other
- * device around its MSI-X or MSI vectors, by loopback.
+ * device around its MSI-X or MSI vectors, by loopback. And on edu,
+ * resets racing INTx going on and off (intx_reset_race).
  */
 #include <assert.h>
 #include <endian.h>
@@ -30,7 +31,11 @@ struct stress {
 	atomic_int bad;
 	atomic_long ops;
 	atomic_long signals;
+	/* intx_reset_race: INTx enabled, resets done, BAR reads answered */
+	atomic_long intx_on, resets, reads;
 	bool can_reset;
+	/* how long stress_run() lets the threads race, STRESS_SECONDS if 0 */
+	unsigned int seconds;
 	/* COMMAND as the stress found it, bus master on */
 	__u32 cmd;
 	int trig[2], unmask_fd, msi_fd;
@@ -224,7 +229,7 @@ static void stress_run(struct test_ctx *t, struct stress *s,
 			break;
 		n++;
 	}
-	sleep(STRESS_SECONDS);
+	sleep(s->seconds ?: STRESS_SECONDS);
 	atomic_store(&s->stop, true);
 	for (i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
@@ -392,4 +397,91 @@ void edu_stress(struct test_ctx *t)
 	irq_fresh(t);
 	cmd_update(t, 0, PCI_COMMAND_MASTER);
 	fd_close(&efd);
+}
+
+/* INTx on and off: the INTx-disable bit read and written back each time */
+static void *race_intx(void *arg)
+{
+	struct stress *s = arg;
+
+	int ret;
+
+	while (!atomic_load(&s->stop)) {
+		ret = irq_set_fd(s->d, INTX, TRIGGER, s->trig[0]);
+		stress_irq(s, ret, "INTx on");
+		if (ret)
+			continue;
+		atomic_fetch_add(&s->intx_on, 1);
+		stress_irq(s, irq_disable(s->d, INTX), "INTx off");
+	}
+	return NULL;
+}
+
+/* VFIO_DEVICE_RESET back to back */
+static void *race_reset(void *arg)
+{
+	struct stress *s = arg;
+
+	while (!atomic_load(&s->stop)) {
+		if (!ioctl(s->d->device_fd, VFIO_DEVICE_RESET))
+			atomic_fetch_add(&s->resets, 1);
+		else if (errno != EAGAIN)
+			stress_bad(s, "VFIO_DEVICE_RESET", errno);
+		usleep(1000);
+	}
+	return NULL;
+}
+
+/* BAR 0 read through the fd: the user never turned decode off */
+static void *race_read(void *arg)
+{
+	struct stress *s = arg;
+	__u32 v;
+	int ret;
+
+	while (!atomic_load(&s->stop)) {
+		ret = vfio_bar_read32(s->d, 0, 0, &v);
+		if (ret)
+			stress_bad(s, "BAR 0 read", -ret);
+		else
+			atomic_fetch_add(&s->reads, 1);
+		usleep(50);
+	}
+	return NULL;
+}
+
+/*
+ * Resets race INTx going on and off, each of which reads the
+ * command register and writes it back with INTx-disable changed. A reset
+ * saves the register, clears it and restores it: a value read before the
+ * restore and written after it would leave the function not decoding
+ * memory although the user never turned decode off. Pass: every BAR read
+ * meanwhile answers, and the function decodes memory afterwards.
+ */
+void intx_reset_race(struct test_ctx *t)
+{
+	void *(*const fns[])(void *) = { race_intx, race_reset, race_read };
+	struct stress s = { .d = t->d, .seconds = 2 };
+
+	if (dev_kind != DEV_EDU) {
+		t->skip = "tried on edu, whose INTx and reset the other tests use too";
+		return;
+	}
+	stress_can_reset(t, &s);
+	if (!s.can_reset) {
+		t->skip = "no VFIO_DEVICE_FLAGS_RESET";
+		return;
+	}
+	irq_fresh(t);
+	if (stress_open_fds(t, &s) &&
+	    !cmd_update(t, PCI_COMMAND_MEMORY, 0))
+		stress_run(t, &s, fns, ARRAY_SIZE(fns));
+	vfio_diag("%s: INTx enabled %ld times, %ld resets, %ld BAR reads",
+		  t->name, atomic_load(&s.intx_on), atomic_load(&s.resets),
+		  atomic_load(&s.reads));
+	check(t, atomic_load(&s.intx_on) && atomic_load(&s.resets),
+	      "no race: INTx enabled %ld times, %ld resets",
+	      atomic_load(&s.intx_on), atomic_load(&s.resets));
+	stress_done(t, &s, "signals");
+	irq_fresh(t);
 }

@@ -312,6 +312,7 @@ SETTLED(test_err_req)
 SETTLED(test_bad_set_irqs)
 SETTLED(test_dma)
 SETTLED(test_stress)
+SETTLED(intx_reset_race)
 SETTLED(test_ioeventfd)
 SETTLED(test_unbind_request)
 
@@ -403,6 +404,11 @@ TEST_F_TIMEOUT(vfio_dev, dma, VFIO_TEST_TIMEOUT)
 TEST_F_TIMEOUT(vfio_dev, stress, VFIO_TEST_TIMEOUT)
 {
 	test_stress_settled(&self->t);
+}
+
+TEST_F_TIMEOUT(vfio_dev, intx_reset_race, VFIO_TEST_TIMEOUT)
+{
+	intx_reset_race_settled(&self->t);
 }
 
 TEST_F_TIMEOUT(vfio_dev, ioeventfd, VFIO_TEST_TIMEOUT)
