@@ -24,8 +24,10 @@ These count as failures too, each named on a ``# ktap-count:`` line:
 - ``not ok ... # SKIP`` (a failure must not pass for a skip), a SKIP or
   an XFAIL with no reason, ``not ok ... # XFAIL``.
 
-Prints the problems, the expected failures, and last the line
-``P passed, F failed, S skipped``; exits 1 when F > 0 or nothing passed.
+Prints the problems, the expected failures, each failed leaf by its path
+(the names of the subtests around it) with the last diagnostic lines
+before it, and last the line ``P passed, F failed, S skipped``; exits 1
+when F > 0 or nothing passed.
 """
 import re
 import sys
@@ -34,6 +36,8 @@ RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+)\b\s*([^#]*?)\s*(?:#\s*(.*))?$')
 PLAN = re.compile(r'^(\s*)1\.\.(\d+)\s*(?:#.*)?$')
 VERSION = re.compile(r'^(\s*)(?:KTAP|TAP) version \d+\s*$')
 PREFIXED_VERSION = re.compile(r'^(\s*)# (?:KTAP|TAP) version \d+\s*$')
+NOTES = 3           # diagnostic lines quoted with a failed leaf
+SHOWN = 20          # failed leaves named at most
 
 
 def unprefixed(lines):
@@ -66,6 +70,8 @@ class Level:
         self.depth = depth
         self.plan = None
         self.results = 0
+        self.fails = []     # the failed leaves inside, by their path
+        self.notes = []     # the last diagnostic lines at this depth
 
 
 class Counter:
@@ -73,6 +79,7 @@ class Counter:
         self.passed = self.failed = self.skipped = self.xfail = 0
         self.problems = []
         self.xfails = []
+        self.fails = []     # failed leaves of the closed documents
         self.levels = []    # open levels, shallowest first
 
     def problem(self, lineno, msg):
@@ -81,6 +88,8 @@ class Counter:
 
     def close(self, level, lineno, owner):
         where = f'subtest {owner}' if owner else 'the document'
+        outer = self.levels[-1].fails if self.levels and owner else self.fails
+        outer.extend(f'{owner}/{f}' if owner else f for f in level.fails)
         if level.plan is None:
             if level.results:
                 self.problem(lineno, f'{where}: {level.results} results and no plan')
@@ -147,6 +156,17 @@ class Counter:
             self.problem(lineno, f'{name}: not ok (a subtest whose run failed)')
         else:
             self.failed += 1
+            lvl = self.level(depth)
+            why = ' | '.join(lvl.notes)
+            lvl.fails.append(f'{name} (line {lineno})' + (f': {why}' if why else ''))
+        self.level(depth).notes = []
+
+    def note(self, line):
+        """Keep the last diagnostic lines of the innermost open level."""
+        if self.levels:
+            notes = self.levels[-1].notes
+            notes.append(line.strip().lstrip('#').strip()[:120])
+            del notes[:-NOTES]
 
     def feed(self, lines):
         lineno = 0
@@ -162,6 +182,9 @@ class Counter:
             m = VERSION.match(line)
             if m:
                 self.version(depth_of(m.group(1)), lineno)
+                continue
+            if line.strip().startswith('#'):
+                self.note(line)
         self.close_deeper(-1, lineno, None)
 
 
@@ -176,6 +199,10 @@ def main():
     if c.xfail:
         print(f'# {c.xfail} expected failures of the base tree (XFAIL), '
               'counted apart')
+    for f in c.fails[:SHOWN]:
+        print(f'# failed: {f}')
+    if len(c.fails) > SHOWN:
+        print(f'# failed: {len(c.fails) - SHOWN} more')
     print(f'{c.passed} passed, {c.failed} failed, {c.skipped} skipped')
     return 1 if c.failed or not c.passed else 0
 
