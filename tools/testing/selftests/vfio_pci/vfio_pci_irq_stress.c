@@ -36,6 +36,8 @@ struct stress {
 	bool can_reset;
 	/* how long stress_run() lets the threads race, STRESS_SECONDS if 0 */
 	unsigned int seconds;
+	/* the pause between two resets of stress_reset(), 50 ms if 0 */
+	unsigned int reset_us;
 	/* COMMAND as the stress found it, bus master on */
 	__u32 cmd;
 	int trig[2], unmask_fd, msi_fd;
@@ -143,16 +145,20 @@ static void *stress_kick(void *arg)
 	return NULL;
 }
 
-/* VFIO_DEVICE_RESET: 0, or EAGAIN when the device lock is busy */
+/*
+ * VFIO_DEVICE_RESET: 0, or EAGAIN when the device lock is busy; every
+ * reset_us microseconds (50 ms if 0)
+ */
 static void *stress_reset(void *arg)
 {
 	struct stress *s = arg;
 
 	while (s->can_reset && !atomic_load(&s->stop)) {
-		if (ioctl(s->d->device_fd, VFIO_DEVICE_RESET) &&
-		    errno != EAGAIN)
+		if (!ioctl(s->d->device_fd, VFIO_DEVICE_RESET))
+			atomic_fetch_add(&s->resets, 1);
+		else if (errno != EAGAIN)
 			stress_bad(s, "VFIO_DEVICE_RESET", errno);
-		usleep(50 * 1000);
+		usleep(s->reset_us ?: 50 * 1000);
 	}
 	return NULL;
 }
@@ -403,7 +409,6 @@ void edu_stress(struct test_ctx *t)
 static void *race_intx(void *arg)
 {
 	struct stress *s = arg;
-
 	int ret;
 
 	while (!atomic_load(&s->stop)) {
@@ -413,21 +418,6 @@ static void *race_intx(void *arg)
 			continue;
 		atomic_fetch_add(&s->intx_on, 1);
 		stress_irq(s, irq_disable(s->d, INTX), "INTx off");
-	}
-	return NULL;
-}
-
-/* VFIO_DEVICE_RESET back to back */
-static void *race_reset(void *arg)
-{
-	struct stress *s = arg;
-
-	while (!atomic_load(&s->stop)) {
-		if (!ioctl(s->d->device_fd, VFIO_DEVICE_RESET))
-			atomic_fetch_add(&s->resets, 1);
-		else if (errno != EAGAIN)
-			stress_bad(s, "VFIO_DEVICE_RESET", errno);
-		usleep(1000);
 	}
 	return NULL;
 }
@@ -460,8 +450,8 @@ static void *race_read(void *arg)
  */
 void intx_reset_race(struct test_ctx *t)
 {
-	void *(*const fns[])(void *) = { race_intx, race_reset, race_read };
-	struct stress s = { .d = t->d, .seconds = 2 };
+	void *(*const fns[])(void *) = { race_intx, stress_reset, race_read };
+	struct stress s = { .d = t->d, .seconds = 2, .reset_us = 1000 };
 
 	if (dev_kind != DEV_EDU) {
 		t->skip = "tried on edu, whose INTx and reset the other tests use too";
