@@ -131,7 +131,10 @@ class Counter:
         word = directive.split(None, 1)[0].upper() if directive else ''
         reason = directive.split(None, 1)[1].strip() if ' ' in directive else ''
         is_parent = self.close_deeper(depth, lineno, name)
-        self.level(depth).results += 1
+        lvl = self.level(depth)
+        lvl.results += 1
+        # the diagnostics since the previous result are this one's
+        notes, lvl.notes = lvl.notes, []
         if word == 'SKIP':
             if status != 'ok':
                 self.problem(lineno, f'{name}: not ok with a SKIP directive')
@@ -156,10 +159,8 @@ class Counter:
             self.problem(lineno, f'{name}: not ok (a subtest whose run failed)')
         else:
             self.failed += 1
-            lvl = self.level(depth)
-            why = ' | '.join(lvl.notes)
+            why = ' | '.join(notes)
             lvl.fails.append(f'{name} (line {lineno})' + (f': {why}' if why else ''))
-        self.level(depth).notes = []
 
     def note(self, line):
         """Keep the last diagnostic lines of the innermost open level."""

@@ -98,6 +98,12 @@ count_runner_short() {
 	counted "${RUNNER/\# ok 1 vfio_dev.group.a/\# \# crashed}" \
 		"0 passed, 1 failed, 1 skipped"
 }
+# a failed leaf named by its path, with the diagnostic before it
+count_names_failure() {
+	counted "${GOOD/    ok 2 b/    # b: lost the line
+    not ok 2 b}" "1 passed, 1 failed, 1 skipped" |
+		grep -qx '# failed: prog/b (line 7): b: lost the line'
+}
 res count_control count_control
 res count_parent_not_ok count_parent_not_ok
 res count_short_plan count_short_plan
@@ -109,6 +115,7 @@ res count_nothing_ran count_nothing_ran
 res count_runner count_runner
 res count_runner_not_ok count_runner_not_ok
 res count_runner_short count_runner_short
+res count_names_failure count_names_failure
 
 # --- the in-guest suite's own reporting, run here on its functions ---
 # guest-suite.sh writes "[suite] NAME" to /dev/kmsg, which a host run
